@@ -10,11 +10,11 @@ caption of the article's GIFs and a portable file name.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, Union
+from typing import Literal
 
 Pair = tuple[int, int]
-PairLike = Union[int, tuple[int, int], list[int]]
-PaddingLike = Union[int, tuple[int, int], list[int], str]
+PairLike = int | tuple[int, int] | list[int]
+PaddingLike = int | tuple[int, int] | list[int] | str
 PaddingMode = Literal["zeros", "reflect", "replicate", "circular"]
 
 PADDING_MODES: tuple[str, ...] = ("zeros", "reflect", "replicate", "circular")
@@ -35,8 +35,16 @@ DEFAULTS: dict[str, object] = {
 }
 
 
-class SpecError(ValueError):
+class ConvgifError(ValueError):
+    """Base of convgif's errors about its arguments; the message names the argument and rule."""
+
+
+class SpecError(ConvgifError):
     """A layer or input that PyTorch would refuse; the message names the argument and rule."""
+
+
+class OptionError(ConvgifError):
+    """A picture or file option out of its range (frame count, canvas size, duration, ...)."""
 
 
 def _is_int(value: object) -> bool:
@@ -317,7 +325,8 @@ class ConvSpec:
 
     def torch_repr(self) -> str:
         """The equivalent ``nn.Conv2d(...)`` line, defaults left out."""
-        args = [str(self.in_channels), str(self.out_channels), f"kernel_size={_pair_arg(self.kernel)}"]
+        args = [str(self.in_channels), str(self.out_channels),
+                f"kernel_size={_pair_arg(self.kernel)}"]
         if self.strides != (1, 1):
             args.append(f"stride={_pair_arg(self.strides)}")
         if isinstance(self.padding, str):

@@ -1,0 +1,111 @@
+"""Colours of the pictures, in one place: the light and dark themes and their palette.
+
+Frames are drawn in palette mode with one fixed global palette, so every colour a
+frame can hold is listed here, with a short ramp per text colour for antialiased
+text. The palette has 32 entries (5-bit GIF codes); the last one, index 31, stays
+free: the GIF writer uses it as the transparent index.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+RGB = tuple[int, int, int]
+
+TEXT_LEVELS = 6  # ramp steps from the background to a text colour (index 0 is background)
+PALETTE_SIZE = 32  # entries; GIF codes start at 5 bits
+TRANSPARENT = PALETTE_SIZE - 1  # kept free for the writers
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Named colours of one theme. Field order is palette order."""
+
+    background: RGB
+    grid: RGB  # lines between cells
+    cell: RGB  # an input cell
+    padding: RGB  # a padding cell
+    tap: RGB  # an input cell read by the current kernel tap
+    footprint: RGB  # the outline of the dilated kernel's extent
+    kernel: RGB  # a kernel not in use
+    kernel_active: RGB  # a kernel in use
+    output: RGB  # an output cell not computed yet
+    done: RGB  # an output cell already computed
+    current: RGB  # the output cell being computed
+    link: RGB  # lines from footprint to kernel to output
+    text: RGB
+    muted: RGB  # secondary text
+
+    def colours(self) -> dict[str, RGB]:
+        """The named colours, in palette order."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+LIGHT = Theme(
+    background=(255, 255, 255),
+    grid=(40, 40, 48),
+    cell=(255, 255, 255),
+    padding=(212, 190, 245),
+    tap=(26, 150, 145),
+    footprint=(232, 110, 30),
+    kernel=(255, 255, 255),
+    kernel_active=(26, 150, 145),
+    output=(232, 232, 250),
+    done=(168, 218, 214),
+    current=(26, 150, 145),
+    link=(110, 110, 120),
+    text=(20, 20, 28),
+    muted=(96, 96, 110),
+)
+
+DARK = Theme(
+    background=(13, 17, 23),
+    grid=(139, 148, 158),
+    cell=(22, 27, 34),
+    padding=(72, 52, 112),
+    tap=(46, 196, 182),
+    footprint=(255, 150, 60),
+    kernel=(22, 27, 34),
+    kernel_active=(46, 196, 182),
+    output=(38, 44, 66),
+    done=(30, 88, 84),
+    current=(46, 196, 182),
+    link=(150, 158, 170),
+    text=(230, 237, 243),
+    muted=(150, 160, 172),
+)
+
+THEMES: dict[str, Theme] = {"light": LIGHT, "dark": DARK}
+
+
+@dataclass(frozen=True)
+class Palette:
+    """A theme laid out as a fixed palette: ``index[name]`` and text ``ramps``."""
+
+    index: dict[str, int]
+    ramps: dict[str, tuple[int, ...]]  # per text colour: indices from faint to full
+    rgb: bytes  # PALETTE_SIZE RGB entries, for Pillow and the GIF colour table
+
+
+def _mix(a: RGB, b: RGB, t: float) -> RGB:
+    return (round(a[0] + (b[0] - a[0]) * t), round(a[1] + (b[1] - a[1]) * t),
+            round(a[2] + (b[2] - a[2]) * t))
+
+
+def palette(theme: Theme) -> Palette:
+    """Lay ``theme`` out as a fixed palette (the same theme always gives the same bytes)."""
+    colours = list(theme.colours().items())
+    index = {name: i for i, (name, _) in enumerate(colours)}
+    entries = [rgb for _, rgb in colours]
+    ramps: dict[str, tuple[int, ...]] = {}
+    for name in ("text", "muted"):
+        target = theme.colours()[name]
+        ramp = []
+        for level in range(1, TEXT_LEVELS):
+            ramp.append(len(entries))
+            entries.append(_mix(theme.background, target, level / (TEXT_LEVELS - 1)))
+        ramps[name] = tuple(ramp)
+    if len(entries) > TRANSPARENT:
+        raise ValueError(f"a theme needs at most {TRANSPARENT} colours, not {len(entries)}")
+    entries += [theme.background] * (PALETTE_SIZE - len(entries))
+    return Palette(index, ramps, b"".join(bytes(rgb) for rgb in entries))

@@ -1,0 +1,106 @@
+"""A streaming GIF writer for frames of palette indices that share one global palette.
+
+Frames go to the file as they come (one frame is held back, so the last one can
+get the hold time). Each frame after the first stores only the rectangle that
+changed, with unchanged pixels inside it set to the transparent index, which
+LZW compresses to almost nothing. The LZW code size follows the palette (32
+colours: 5-bit codes). Pillow's LZW encoder does the compression.
+"""
+
+from __future__ import annotations
+
+import struct
+from typing import BinaryIO
+
+import numpy as np
+from PIL import Image
+
+from ..spec import OptionError
+
+MAX_DURATION_MS = 655_350  # a GIF delay is 16 bits of centiseconds
+DISPOSE_NONE = 1  # leave the frame in place; the next one draws over it
+
+
+def check_timing(duration: int, hold: int, loop: int) -> None:
+    """Raise :class:`OptionError` unless the timing options fit in a GIF."""
+    if not 0 <= duration <= MAX_DURATION_MS:
+        raise OptionError(f"duration={duration} ms must be between 0 and {MAX_DURATION_MS}")
+    if hold < 0 or duration + hold > MAX_DURATION_MS:
+        raise OptionError(f"hold={hold} ms must be >= 0, with duration + hold at most "
+                          f"{MAX_DURATION_MS}")
+    if not 0 <= loop <= 65_535:
+        raise OptionError(f"loop={loop} must be between 0 (forever) and 65535")
+
+
+def _table_bits(palette: bytes) -> int:
+    entries = len(palette) // 3
+    bits = max(2, (entries - 1).bit_length())
+    if len(palette) % 3 or entries != 1 << bits:
+        raise ValueError(f"a GIF palette needs 2**n RGB entries (n >= 2), not {len(palette)} bytes")
+    return bits
+
+
+class GifWriter:
+    """Writes frames (2D uint8 arrays of palette indices) to an open binary file.
+
+    ``palette`` holds 2**n RGB entries; its last index must be unused by the
+    frames (it becomes the transparent index). ``duration`` and ``hold`` are in
+    ms (a GIF stores centiseconds: they are rounded to 10 ms); ``loop`` is the
+    NETSCAPE loop count, 0 for forever. Call :meth:`close` after the last frame.
+    """
+
+    def __init__(self, fp: BinaryIO, size: tuple[int, int], palette: bytes,
+                 duration: int = 300, hold: int = 0, loop: int = 0) -> None:
+        check_timing(duration, hold, loop)
+        self.fp = fp
+        self.size = size
+        self.bits = _table_bits(palette)
+        self.transparent = (1 << self.bits) - 1
+        self.delay = round(duration / 10)
+        self.last_delay = round((duration + hold) / 10)
+        self.count = 0
+        self._previous: np.ndarray | None = None
+        self._pending: tuple[np.ndarray, int, int, bool] | None = None
+        width, height = size
+        flags = 0x80 | (self.bits - 1) << 4 | (self.bits - 1)  # global table, its size
+        fp.write(b"GIF89a" + struct.pack("<HHBBB", width, height, flags, 0, 0) + palette)
+        fp.write(b"!\xff\x0bNETSCAPE2.0\x03\x01" + struct.pack("<H", loop) + b"\0")
+
+    def add(self, frame: np.ndarray) -> None:
+        """Queue ``frame`` (height x width uint8); the one before it is written now."""
+        if frame.shape != (self.size[1], self.size[0]):
+            raise ValueError(f"frame of shape {frame.shape} in a GIF of size {self.size}")
+        self._flush(self.delay)
+        previous, self._previous = self._previous, frame
+        if previous is None:
+            self._pending = (frame, 0, 0, False)
+            return
+        changed = frame != previous
+        rows = np.flatnonzero(changed.any(axis=1))
+        if rows.size == 0:  # an identical frame still counts: a 1x1 transparent patch
+            self._pending = (np.full((1, 1), self.transparent, np.uint8), 0, 0, True)
+            return
+        top, bottom = rows[0], rows[-1] + 1
+        cols = np.flatnonzero(changed[top:bottom].any(axis=0))
+        left, right = cols[0], cols[-1] + 1
+        patch = frame[top:bottom, left:right].copy()
+        patch[~changed[top:bottom, left:right]] = self.transparent
+        self._pending = (patch, int(left), int(top), True)
+
+    def _flush(self, delay: int) -> None:
+        if self._pending is None:
+            return
+        patch, left, top, transparent = self._pending
+        height, width = patch.shape
+        self.fp.write(struct.pack("<3sBHBB", b"!\xf9\x04", DISPOSE_NONE << 2 | transparent,
+                                  delay, self.transparent if transparent else 0, 0))
+        self.fp.write(struct.pack("<BHHHHBB", 0x2C, left, top, width, height, 0, self.bits))
+        self.fp.write(Image.fromarray(patch).tobytes("gif", "L", self.bits))
+        self.fp.write(b"\0")
+        self._pending = None
+        self.count += 1
+
+    def close(self) -> None:
+        """Write the last frame (with the hold time) and the GIF trailer."""
+        self._flush(self.last_delay)
+        self.fp.write(b";")
