@@ -106,6 +106,13 @@ def _font_size(cell: int) -> int:
     return max(12, min(20, round(cell * 0.65)))
 
 
+def _channels(kind: str, first: int, count: int) -> str:
+    """``input channel 4`` or ``input channels 4-7``."""
+    if count == 1:
+        return f"{kind} channel {first}"
+    return f"{kind} channels {first}-{first + count - 1}"
+
+
 def _stack(heights: list[int], gap: int) -> tuple[list[int], int]:
     """Offsets of items of ``heights`` stacked with ``gap``, and the stack's height."""
     offsets, y = [], 0
@@ -158,11 +165,12 @@ def _layout(spec: ConvSpec, cell: int) -> Layout:
     grids_w = max(x_out + out_w, x_out + header_w[2])
 
     group_labels = [
-        f"group {i + 1} of {g}: input channels {i * cg}-{(i + 1) * cg - 1} -> "
-        f"output channels {i * og}-{(i + 1) * og - 1}"
+        f"group {i + 1} of {g}: {_channels('input', i * cg, cg)} -> "
+        f"{_channels('output', i * og, og)}"
         for i in range(g)
     ] if g > 1 else []
-    legend_items = [(colour, label, text_width(label, size)) for colour, label in LEGEND]
+    legend_items = [(colour, label, text_width(label, size)) for colour, label in LEGEND
+                    if colour != "padding" or any(spec.pads)]
     swatch = max(12, min(cell, lh))
     caption_w = text_width(spec.caption, size)
     content_w = max([grids_w, caption_w, *(text_width(t, size) for t in group_labels)])
