@@ -9,14 +9,19 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, NoReturn
 
 import click
 
-from .spec import DEFAULTS, PADDING_MODES, ConvSpec, SpecError
+from .animate import render as render_gif
+from .draw import DEFAULT_MAX_FRAMES
+from .spec import DEFAULTS, PADDING_MODES, ConvgifError, ConvSpec, SpecError
+from .theme import THEMES
 from .trace import trace
 
 EXIT_USAGE = 2
+PROGRESS_MIN_FRAMES = 100  # shorter renders finish before a bar would help
 
 
 class PairType(click.ParamType):
@@ -50,6 +55,30 @@ class PairType(click.ParamType):
 
 PAIR = PairType()
 PADDING = PairType(minimum=0, words=("same", "valid"))
+
+
+class Progress:
+    """A progress bar on stderr that appears only once work has started (not before errors)."""
+
+    def __init__(self, label: str, length: int, hidden: bool) -> None:
+        self.label, self.length, self.hidden = label, length, hidden
+        self.bar: Any = None
+
+    def update(self, done: int) -> None:
+        """Show that ``done`` items of ``length`` are finished."""
+        if self.hidden:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=self.length, label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
 
 
 def _pair_default(value: object) -> str:
@@ -103,7 +132,6 @@ def build_spec(**layer: Any) -> ConvSpec:
 
 
 def _shape_text(spec: ConvSpec) -> str:
-    c, h, w = spec.input_shape
     ph, pw = spec.padded_size
     kh, kw = spec.kernel
     lines = [
@@ -141,7 +169,8 @@ def shape(as_json: bool, **layer: Any) -> None:
 
 @cli.command(name="trace")
 @layer_options
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per line (JSON Lines).")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print one JSON object per line (JSON Lines).")
 def trace_command(as_json: bool, **layer: Any) -> None:
     """Print the sliding steps: output cell per group and the input cell of every tap."""
     spec = build_spec(**layer)
@@ -155,6 +184,143 @@ def trace_command(as_json: bool, **layer: Any) -> None:
                        f"cols {left}..{right - 1} (padded)")
 
 
+@cli.command()
+@layer_options
+@click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="PATH",
+              help="The GIF to write; missing folders are created [default: <slug>.gif].")
+@click.option("--duration", type=int, default=300, show_default=True, metavar="MS",
+              help="Time per frame in ms (GIF rounds it to 10 ms).")
+@click.option("--hold", type=int, default=0, show_default=True, metavar="MS",
+              help="Extra time on the last frame in ms.")
+@click.option("--loop", type=int, default=0, show_default=True, metavar="N",
+              help="Times the GIF loops; 0 loops forever.")
+@click.option("--cell-size", type=int, default=None, metavar="PX",
+              help="Side of one cell in px [default: 14, smaller for large layers].")
+@click.option("--theme", type=click.Choice(sorted(THEMES)), default="light",
+              show_default=True, help="Colours.")
+@click.option("--max-frames", type=int, default=DEFAULT_MAX_FRAMES, show_default=True,
+              metavar="N", help="Refuse layers that take more frames than this.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+def render(output: str | None, duration: int, hold: int, loop: int, cell_size: int | None,
+           theme: str, max_frames: int, quiet: bool, **layer: Any) -> None:
+    """Write an animated GIF of the forward pass, one frame per sliding step."""
+    spec = build_spec(**layer)
+    with Progress("rendering", spec.n_steps, quiet or spec.n_steps < PROGRESS_MIN_FRAMES) as bar:
+        done = render_gif(spec, output, duration=duration, hold=hold, loop=loop,
+                          cell_size=cell_size, theme=theme, max_frames=max_frames,
+                          progress=bar.update)
+    click.echo(f"{done.path} ({done.frames} frames, {done.width}x{done.height} px, "
+               f"{done.bytes:,} bytes)")
+
+
+@cli.command(name="plot")
+@click.argument("argument")
+@click.option("--x", metavar="N,N,...",
+              help="Output channels on the x axis [default: 1,2,4,...,256; groups: 8,...,256].")
+@click.option("--values", metavar="V,V,...",
+              help="ARGUMENT's values: the series (for out-channels: the x axis). "
+                   "Pairs as HxW, e.g. 1x1,3x1,3x3.")
+@click.option("--series", metavar="V,V,...",
+              help="The series' values: ARGUMENT's (for out-channels: input sizes, e.g. 64,128).")
+@click.option("--size", type=PAIR, metavar="HxW",
+              help="Input height and width (not for out-channels) [default: 256x256].")
+@click.option("--batch", type=click.IntRange(min=1), help="Inputs per forward pass [default: 1].")
+@click.option("--repeats", type=click.IntRange(min=1),
+              help="Timed forward passes per configuration, after one uncounted warm-up "
+                   "[default: 5].")
+@click.option("--backend", type=click.Choice(["numpy", "torch"]),
+              help="Time convgif.conv2d (numpy) or torch.nn.Conv2d (torch: CUDA when "
+                   "available, else CPU) [default: numpy].")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False),
+              help="Also write the measurements to this CSV file.")
+@click.option("--from-csv", type=click.Path(exists=True, dir_okay=False),
+              help="Redraw from this CSV file without measuring.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="The figure: .png or .svg [default: plot-ARGUMENT.png].")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+def plot_command(argument: str, x: str | None, values: str | None, series: str | None,
+                 size: Any, batch: int | None, repeats: int | None, backend: str | None,
+                 csv_path: str | None, from_csv: str | None, output: str | None,
+                 quiet: bool) -> None:
+    """Plot parameters, forward time and output size against ARGUMENT.
+
+    ARGUMENT is one of in-channels, out-channels, kernel-size, stride, padding,
+    dilation, groups. The x axis is the number of output channels and ARGUMENT
+    varies across the series, as in the article's figures; prints the files written.
+    """
+    from . import plots  # matplotlib and torch load only when a figure is drawn or timed
+
+    measuring = (x, values, series, size, batch, repeats, backend)
+    if from_csv is not None and any(option is not None for option in measuring):
+        raise click.UsageError("--from-csv redraws without measuring: drop --x, --values, "
+                               "--series, --size, --batch, --repeats and --backend")
+    try:
+        plan = plots.plan(argument, x=x, values=values, series=series, size=size, batch=batch)
+        written = plots.plot(
+            plan, output, csv=csv_path, from_csv=from_csv,
+            repeats=repeats or plots.DEFAULT_REPEATS, backend=backend or "numpy",
+            progress=lambda total: click.progressbar(
+                length=total, label=f"measuring {argument}", file=sys.stderr, hidden=quiet),
+        )
+    except ConvgifError as error:
+        raise click.UsageError(str(error)) from None
+    for path in written:
+        click.echo(path)
+
+
+@cli.command(name="gallery")
+@click.option("--out", "folder", type=click.Path(file_okay=False), default="gallery",
+              show_default=True, metavar="DIR", help="The gallery folder.")
+@click.option("--check", is_flag=True,
+              help="Render in memory and compare with the folder, writing nothing: exit 1 "
+                   "listing each file that differs, is missing or is not declared.")
+@click.option("--plots", "measure", is_flag=True,
+              help="Measure and draw every figure again (slow); otherwise only missing ones.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
+              help="Processes rendering in parallel [default: one per core].")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+def gallery_command(folder: str, check: bool, measure: bool, jobs: int | None,
+                    quiet: bool) -> None:
+    """Regenerate the gallery: every GIF of the article, a figure per argument, README.md.
+
+    Everything comes from one declaration, convgif/gallery_entries.py. Only files
+    whose bytes changed are rewritten; files it does not declare are listed, never
+    removed. Prints the files written.
+    """
+    from . import gallery  # loads the plots module: only for this command
+
+    if check and measure:
+        raise click.UsageError("--check compares without measuring: drop --plots")
+    bar = Progress("gallery", 0, quiet)
+
+    def show(done: int, total: int) -> None:
+        bar.length = total
+        bar.update(done)
+
+    try:
+        with bar:
+            if check:
+                problems = gallery.check(folder, jobs=jobs, progress=show)
+            else:
+                result = gallery.build(folder, jobs=jobs, plots=measure, progress=show)
+    except ConvgifError as error:
+        raise click.UsageError(str(error)) from None
+    if check:
+        for problem in problems:
+            click.echo(f"{Path(folder, problem.file)}: {problem.reason}")
+        if problems:
+            click.echo(f"{folder} does not match its declaration: run convgif gallery "
+                       f"--out {folder}", err=True)
+            sys.exit(1)
+        click.echo(f"{folder}: all {len(gallery.files())} files match the declaration")
+        return
+    for name in result.written:
+        click.echo(Path(folder, name))
+    for name in result.undeclared:
+        click.echo(f"{Path(folder, name)}: not declared (left alone)")
+    click.echo(f"{len(result.written)} written, {len(result.unchanged)} unchanged")
+
+
 def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     click.echo(f"convgif: error: {' '.join(message.split())}", err=True)
     sys.exit(code)
@@ -164,11 +330,13 @@ def main(argv: list[str] | None = None) -> None:
     """Run the CLI; every error is one line on stderr and exit code 2, never a traceback."""
     try:
         cli.main(args=argv, prog_name="convgif", standalone_mode=False)
+    except click.exceptions.NoArgsIsHelpError as error:
+        click.echo(error.ctx.get_help() if error.ctx else error.format_message())
     except click.exceptions.Abort:
         _fail("interrupted", 130)
     except click.ClickException as error:
         _fail(error.format_message(), EXIT_USAGE)
-    except (SpecError, OSError) as error:
+    except (ConvgifError, OSError) as error:
         _fail(str(error), EXIT_USAGE)
     except KeyboardInterrupt:
         _fail("interrupted", 130)

@@ -15,7 +15,7 @@ import numpy as np
 from PIL import Image
 
 from .font import text_mask
-from .layout import Box, Grid, Layout, Text, layout
+from .layout import Box, Grid, Layout, Text, layout, status_text
 from .spec import ConvSpec, OptionError
 from .theme import THEMES, Palette, palette
 from .trace import Step, trace
@@ -150,9 +150,7 @@ class Painter:
                 _fill(frame, grid.cell_box(tap.row, tap.col), c["tap"])
         for out in step.outputs:
             for kernel in lay.kernels[out.channel]:
-                for r in range(kernel.rows):
-                    for col in range(kernel.cols):
-                        _fill(frame, kernel.cell_box(r, col), c["kernel_active"])
+                _grid(frame, kernel, c["kernel_active"], c["grid"])
             _fill(frame, lay.outputs[out.channel].cell_box(out.row, out.col), c["current"])
         for channel, grid in enumerate(lay.inputs):
             out = step.outputs[lay.input_group(channel)]
@@ -166,19 +164,20 @@ class Painter:
             _line(frame, (foot[2] + 1, foot[3] - 1), (kbox[0] - 1, kbox[3] - 1), c["link"])
             _line(frame, (kbox[2], (kbox[1] + kbox[3]) // 2),
                   (cell[0] - 2, (cell[1] + cell[3]) // 2), c["link"])
+        # Kernels not in use stand in front of the link lines, which pass behind them.
+        active = {out.channel for out in step.outputs}
+        for channel, bank in enumerate(lay.kernels):
+            if channel not in active:
+                for kernel in bank:
+                    left_, top_, right_, bottom_ = kernel.box
+                    frame[top_:bottom_, left_:right_] = self.state[top_:bottom_, left_:right_]
         for grid in lay.inputs:
             _outline(frame, grid.span_box(top, left, bottom, right), c["footprint"], 2)
-        _text(frame, Text(self._status(step), lay.status[0], lay.status[1], lay.font_size,
-                          "text"), self.palette)
+        _text(frame, Text(status_text(spec, step.index, step.outputs), lay.status[0],
+                          lay.status[1], lay.font_size, "text"), self.palette)
         for out in step.outputs:
             _fill(self.state, lay.outputs[out.channel].cell_box(out.row, out.col), c["done"])
         return frame
-
-    def _status(self, step: Step) -> str:
-        cells = [f"output[{o.channel}, {o.row}, {o.col}]" for o in step.outputs[:3]]
-        more = len(step.outputs) - len(cells)
-        tail = f" and {more} more groups" if more else ""
-        return f"step {step.index + 1} of {self.spec.n_steps}: computing {', '.join(cells)}{tail}"
 
 
 def _grid_lines(canvas: np.ndarray, grid: Grid, box: Box, line: int) -> None:

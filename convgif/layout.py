@@ -9,10 +9,12 @@ caption. Every cell's rectangle is exposed, so tests can check pixels.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .font import line_height, text_width
 from .spec import ConvSpec
+from .trace import OutputCell
 
 Box = tuple[int, int, int, int]  # left, top, right, bottom; right and bottom exclusive
 
@@ -102,6 +104,14 @@ class Layout:
         return channel // self.spec.groups_in
 
 
+def status_text(spec: ConvSpec, index: int, outputs: Sequence[OutputCell]) -> str:
+    """The status line of step ``index``, which computes ``outputs`` (one cell per group)."""
+    cells = [f"output[{o.channel}, {o.row}, {o.col}]" for o in outputs[:3]]
+    more = len(outputs) - len(cells)
+    tail = f" and {more} more groups" if more else ""
+    return f"step {index + 1} of {spec.n_steps}: computing {', '.join(cells)}{tail}"
+
+
 def _font_size(cell: int) -> int:
     return max(12, min(20, round(cell * 0.65)))
 
@@ -173,7 +183,11 @@ def _layout(spec: ConvSpec, cell: int) -> Layout:
                     if colour != "padding" or any(spec.pads)]
     swatch = max(12, min(cell, lh))
     caption_w = text_width(spec.caption, size)
-    content_w = max([grids_w, caption_w, *(text_width(t, size) for t in group_labels)])
+    # The last step's status line is the widest: its numbers have the most digits.
+    last = [OutputCell(i, i * og + og - 1, oh - 1, ow - 1) for i in range(g)]
+    status_w = text_width(status_text(spec, spec.n_steps - 1, last), size)
+    content_w = max([grids_w, caption_w, status_w,
+                     *(text_width(t, size) for t in group_labels)])
     width = content_w + 2 * margin
     # Legend wraps into rows when it is wider than the content.
     legend_rows: list[list[tuple[str, str, int]]] = [[]]

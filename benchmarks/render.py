@@ -1,0 +1,315 @@
+"""File size and speed of ``convgif render`` against the article's original GIFs and matplotlib.
+
+Run ``python benchmarks/render.py [--runs 5] [--mpl-runs 1]``. Prints:
+
+* a size table for the article's seven GIFs: frames, canvas, our bytes with 20 px
+  cells (as the originals), the original scripts' bytes (their GIFs regenerated
+  with today's libraries, 20 px cells), the ratio, and what ``gifsicle -O3`` still
+  shaves off our file; then the geometric mean ratio and the largest saving;
+* speed: in-process render+encode frames/s over the seven configurations
+  (median of ``--runs``), the whole ``convgif render`` process for the headline
+  layer (median of ``--runs``), a plain matplotlib FuncAnimation + PillowWriter
+  renderer of the same frames (``--mpl-runs`` runs) and the speed ratio;
+* a long render, (3,16,16) -> 8 K3 P1 (2048 frames): wall time and peak RSS of
+  the process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import convgif
+from convgif import ConvSpec
+from convgif.layout import Grid, Layout, layout, status_text
+from convgif.theme import LIGHT, RGB
+from convgif.trace import trace
+
+ORIGINAL_CELL = 20  # px per cell in the original scripts' GIFs
+# (label, spec, bytes of the original script's GIF)
+CONFIGS: list[tuple[str, ConvSpec, int]] = [
+    ("(1,9,9) -> 1, K3 P0 S1 D1 G1", ConvSpec(1, 1, 3, 9), 98_441),
+    ("(3,7,7) -> 2, K3 P1 S2 D2 G1", ConvSpec(3, 2, 3, 7, padding=1, stride=2, dilation=2),
+     169_085),
+    ("(2,7,7) -> 4, K3 P2 S2 D1 G2", ConvSpec(2, 4, 3, 7, padding=2, stride=2, groups=2),
+     397_205),
+    ("(3,7,7) -> 4, K3 P0 S1 D1 G1", ConvSpec(3, 4, 3, 7), 923_646),
+    ("(2,7,7) -> 1, K3 P1 S1 D1 G1", ConvSpec(2, 1, 3, 7, padding=1), 220_302),
+    ("(3,9,9) -> 2, K3 P0 S(1,3) D1 G1", ConvSpec(3, 2, 3, 9, stride=(1, 3)), 414_548),
+    ("(2,7,7) -> 1, K3 P1 S1 D(4,2) G1", ConvSpec(2, 1, 3, 7, padding=1, dilation=(4, 2)),
+     27_197),
+]
+LONG = ["--in-channels", "3", "--size", "16", "--out-channels", "8", "-k", "3", "-p", "1",
+        "-s", "1", "-d", "1", "--max-frames", "5000"]
+TARGETS = {"ratio": 0.5, "gifsicle": 10.0, "fps": 300.0, "process": 0.3, "vs_mpl": 10.0,
+           "long_s": 15.0, "long_mb": 300.0}
+
+
+def mark(ok: bool) -> str:
+    """A pass/fail mark for a target."""
+    return "ok" if ok else "MISSED"
+
+
+def convgif_command() -> list[str]:
+    """The installed ``convgif`` script of this interpreter, else ``python -m convgif``."""
+    script = Path(sys.executable).with_name("convgif")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "convgif"]
+
+
+def size_table(folder: Path) -> None:
+    """Print the size table: ours (20 px cells) against the originals and gifsicle -O3."""
+    gifsicle = shutil.which("gifsicle")
+    print(f"## Size (cells {ORIGINAL_CELL} px, as the originals; light theme, 300 ms/frame)\n")
+    print("| configuration (C_in,H,W -> C_out, K, P, S, D, G) | frames | canvas px | "
+          "bytes (ours) | bytes (original) | ratio | gifsicle -O3 | gifsicle saves |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    ratios, savings = [], []
+    for label, spec, original in CONFIGS:
+        done = convgif.render(spec, folder / f"{spec.slug}.gif", cell_size=ORIGINAL_CELL)
+        ratio = done.bytes / original
+        ratios.append(ratio)
+        if gifsicle:
+            squeezed = folder / f"{spec.slug}.O3.gif"
+            subprocess.run([gifsicle, "-O3", str(done.path), "-o", str(squeezed)], check=True)
+            small = squeezed.stat().st_size
+            saving = 100 * (done.bytes - small) / done.bytes
+            savings.append(saving)
+            opt = f"{small:,} | {saving:.1f}%"
+        else:
+            opt = "n/a | n/a"
+        print(f"| {label} | {done.frames} | {done.width}x{done.height} | {done.bytes:,} | "
+              f"{original:,} | {ratio:.3f} | {opt} |")
+    geo = math.exp(sum(math.log(r) for r in ratios) / len(ratios))
+    print(f"\ngeometric mean ratio: {geo:.3f} (target <= {TARGETS['ratio']}: "
+          f"{mark(geo <= TARGETS['ratio'])})")
+    if savings:
+        most = max(savings)
+        print(f"largest gifsicle -O3 saving: {most:.1f}% (target <= {TARGETS['gifsicle']:.0f}%: "
+              f"{mark(most <= TARGETS['gifsicle'])})")
+    else:
+        print("largest gifsicle -O3 saving: n/a (gifsicle not installed)")
+
+
+def in_process_fps(folder: Path, runs: int, cell: int | None) -> float:
+    """Median over ``runs`` of frames/s rendering and encoding all seven configurations."""
+    total = sum(spec.n_steps for _, spec, _ in CONFIGS)
+    rates = []
+    for run in range(runs + 1):  # the first run warms caches and is not counted
+        start = time.perf_counter()
+        for _, spec, _ in CONFIGS:
+            convgif.render(spec, folder / "speed.gif", cell_size=cell)
+        if run:
+            rates.append(total / (time.perf_counter() - start))
+    return statistics.median(rates)
+
+
+def process_seconds(folder: Path, runs: int) -> float:
+    """Median wall time of the whole ``convgif render`` process for the headline layer."""
+    command = [*convgif_command(), "render", "-q", "-o", str(folder / "headline.gif")]
+    subprocess.run(command, check=True, capture_output=True)  # warm the disk cache
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def long_render(folder: Path) -> tuple[float, float, str]:
+    """Wall time (s), peak RSS (MB) and summary line of the 2048-frame render process.
+
+    The peak RSS comes from GNU time when installed: ``wait4`` on a child forked
+    from this (larger) process would count the pages it shared before ``exec``.
+    """
+    command = [*convgif_command(), "render", *LONG, "-q", "-o", str(folder / "long.gif")]
+    report = folder / "time.txt"
+    gnu_time = Path("/usr/bin/time")
+    if gnu_time.exists():
+        command = [str(gnu_time), "-f", "%M", "-o", str(report), *command]
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    line = process.stdout.read().decode().strip() if process.stdout else ""
+    if process.returncode:
+        raise RuntimeError(f"{' '.join(command)} exited with {process.returncode}")
+    kib = int(report.read_text().split()[-1]) if gnu_time.exists() else usage.ru_maxrss
+    return seconds, kib / 1024, line.replace(str(folder / "long.gif"), "long.gif")
+
+
+# -- a plain matplotlib renderer of the same frames ----------------------------------------------
+
+DPI = 100
+
+
+def _rgb(colour: RGB) -> tuple[float, float, float]:
+    return (colour[0] / 255, colour[1] / 255, colour[2] / 255)
+
+
+def matplotlib_gif(spec: ConvSpec, path: Path, cell: int | None, duration: int = 300) -> int:
+    """Draw ``spec``'s frames with matplotlib patches and save them with PillowWriter.
+
+    Uses convgif's layout for the positions, so the canvas and cells match; one
+    PatchCollection per grid whose face colours change per frame, a footprint
+    rectangle per input channel, link lines, the status line and static labels.
+    Returns the number of frames.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.animation import FuncAnimation, PillowWriter
+    from matplotlib.collections import PatchCollection
+    from matplotlib.patches import Rectangle
+
+    lay: Layout = layout(spec, cell)
+    theme = LIGHT
+    fig = plt.figure(figsize=(lay.width / DPI, lay.height / DPI), dpi=DPI,
+                     facecolor=_rgb(theme.background))
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, lay.width)
+    ax.set_ylim(lay.height, 0)
+    ax.axis("off")
+    points = 72 / DPI  # px -> pt
+
+    def cells(grid: Grid, colour: RGB) -> PatchCollection:
+        rects = [Rectangle((grid.x + c * grid.cell, grid.y + r * grid.cell), grid.cell, grid.cell)
+                 for r in range(grid.rows) for c in range(grid.cols)]
+        patches = PatchCollection(rects, facecolors=[_rgb(colour)] * len(rects),
+                                  edgecolors=_rgb(theme.grid), linewidths=points)
+        ax.add_collection(patches)
+        return patches
+
+    top, _, left, _ = spec.pads
+    h, w = spec.size
+
+    def base_input(grid: Grid) -> list[tuple[float, float, float]]:
+        return [_rgb(theme.cell if top <= r < top + h and left <= c < left + w else theme.padding)
+                for r in range(grid.rows) for c in range(grid.cols)]
+
+    inputs = [cells(grid, theme.cell) for grid in lay.inputs]
+    kernels = [[cells(grid, theme.kernel) for grid in bank] for bank in lay.kernels]
+    outputs = [cells(grid, theme.output) for grid in lay.outputs]
+    state = [[_rgb(theme.output)] * (g.rows * g.cols) for g in lay.outputs]
+    footprints = [ax.add_patch(Rectangle((0, 0), 0, 0, fill=False, linewidth=2 * points,
+                                         edgecolor=_rgb(theme.footprint)))
+                  for _ in lay.inputs]
+    links = [[ax.plot([], [], color=_rgb(theme.link), linewidth=points)[0] for _ in range(3)]
+             for _ in lay.inputs]
+    for item in lay.texts:
+        ax.text(item.x, item.y, item.text, fontsize=item.size * points, va="top",
+                color=_rgb(theme.text if item.role == "text" else theme.muted))
+    for swatch in lay.swatches:
+        x0, y0, x1, y1 = swatch.box
+        outline = swatch.colour == "footprint"
+        ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=not outline,
+                               facecolor=_rgb(getattr(theme, swatch.colour)),
+                               edgecolor=_rgb(theme.footprint if outline else theme.grid),
+                               linewidth=(2 if outline else 1) * points))
+        ax.text(swatch.label.x, swatch.label.y, swatch.label.text, va="top",
+                fontsize=swatch.label.size * points, color=_rgb(theme.muted))
+    status = ax.text(lay.status[0], lay.status[1], "", fontsize=lay.font_size * points,
+                     va="top", color=_rgb(theme.text))
+    steps = list(trace(spec))
+    previous: list[tuple[int, int, int]] = []
+
+    def update(index: int) -> None:
+        step = steps[index]
+        for channel, row, col in previous:  # last frame's outputs are now computed
+            state[channel][row * lay.outputs[channel].cols + col] = _rgb(theme.done)
+        previous.clear()
+        for channel, grid in enumerate(lay.inputs):
+            colours = base_input(grid)
+            for tap in step.taps:
+                colours[tap.row * grid.cols + tap.col] = _rgb(theme.tap)
+            inputs[channel].set_facecolor(colours)
+        active = {out.channel for out in step.outputs}
+        for channel, bank in enumerate(kernels):
+            for patches in bank:
+                patches.set_facecolor(_rgb(theme.kernel_active if channel in active
+                                           else theme.kernel))
+        for channel, patches in enumerate(outputs):
+            colours = list(state[channel])
+            for out in step.outputs:
+                if out.channel == channel:
+                    colours[out.row * lay.outputs[channel].cols + out.col] = _rgb(theme.current)
+                    previous.append((channel, out.row, out.col))
+            patches.set_facecolor(colours)
+        y0, x0, y1, x1 = step.window
+        for channel, grid in enumerate(lay.inputs):
+            foot = grid.span_box(y0, x0, y1, x1)
+            footprints[channel].set_bounds(foot[0], foot[1], foot[2] - foot[0], foot[3] - foot[1])
+            out = step.outputs[lay.input_group(channel)]
+            kbox = lay.kernels[out.channel][channel % spec.groups_in].box
+            target = lay.outputs[out.channel].cell_box(out.row, out.col)
+            ends = [((foot[2], kbox[0]), (foot[1], kbox[1])),
+                    ((foot[2], kbox[0]), (foot[3], kbox[3])),
+                    ((kbox[2], target[0]), ((kbox[1] + kbox[3]) / 2, (target[1] + target[3]) / 2))]
+            for line, (xs, ys) in zip(links[channel], ends, strict=True):
+                line.set_data(xs, ys)
+        status.set_text(status_text(spec, step.index, step.outputs))
+
+    animation = FuncAnimation(fig, update, frames=len(steps), blit=False, repeat=False)
+    animation.save(str(path), writer=PillowWriter(fps=1000 / duration), dpi=DPI)
+    plt.close(fig)
+    return len(steps)
+
+
+def matplotlib_fps(folder: Path, runs: int, cell: int | None) -> float:
+    """Median over ``runs`` of frames/s of the matplotlib renderer on the seven configurations."""
+    rates = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        total = sum(matplotlib_gif(spec, folder / "mpl.gif", cell) for _, spec, _ in CONFIGS)
+        rates.append(total / (time.perf_counter() - start))
+    return statistics.median(rates)
+
+
+def main() -> None:
+    """Measure and print everything."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="runs for convgif's timings")
+    parser.add_argument("--mpl-runs", type=int, default=1, help="runs for matplotlib's timing")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        size_table(folder)
+        frames = sum(spec.n_steps for _, spec, _ in CONFIGS)
+        print(f"\n## Speed ({os.cpu_count()} cores; {frames} frames over the seven "
+              "configurations)\n")
+        fps = in_process_fps(folder, args.runs, None)
+        fps20 = in_process_fps(folder, args.runs, ORIGINAL_CELL)
+        print(f"convgif in-process render+encode, default cells: {fps:.0f} frames/s "
+              f"(median of {args.runs}; target >= {TARGETS['fps']:.0f}: "
+              f"{mark(fps >= TARGETS['fps'])})")
+        print(f"convgif in-process render+encode, {ORIGINAL_CELL} px cells: {fps20:.0f} "
+              f"frames/s (median of {args.runs})")
+        seconds = process_seconds(folder, args.runs)
+        print(f"`convgif render` process, headline layer (18 frames): {seconds:.3f} s "
+              f"(median of {args.runs}; target < {TARGETS['process']} s: "
+              f"{mark(seconds < TARGETS['process'])})")
+        long_s, megabytes, line = long_render(folder)
+        mpl = matplotlib_fps(folder, args.mpl_runs, None)
+        ratio = fps / mpl
+        print(f"matplotlib FuncAnimation + PillowWriter, default cells: {mpl:.1f} frames/s "
+              f"(median of {args.mpl_runs})")
+        print(f"speed ratio convgif / matplotlib: {ratio:.1f}x (target >= "
+              f"{TARGETS['vs_mpl']:.0f}x: {mark(ratio >= TARGETS['vs_mpl'])})")
+        print(f"\n## Long render: (3,16,16) -> 8, K3 P1 S1 D1 G1, max_frames=5000\n\n{line}")
+        print(f"wall time: {long_s:.2f} s (target < {TARGETS['long_s']:.0f} s: "
+              f"{mark(long_s < TARGETS['long_s'])})")
+        print(f"peak RSS: {megabytes:.0f} MB (target < {TARGETS['long_mb']:.0f} MB: "
+              f"{mark(megabytes < TARGETS['long_mb'])})")
+
+
+if __name__ == "__main__":
+    main()

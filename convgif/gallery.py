@@ -1,0 +1,350 @@
+"""The gallery: every GIF of the article and a figure per argument, made from one declaration.
+
+:data:`convgif.gallery_entries.SECTIONS` declares the entries; :func:`build` renders
+them into a folder (``gallery/`` by default) with its ``README.md`` (:func:`readme`),
+rewriting only the files whose bytes changed; :func:`check` renders in memory and
+lists each file that differs, is missing or is not declared. GIFs render in
+parallel processes. Figures hold measured times, which differ between machines:
+:func:`check` only asks that they are present, and :func:`build` draws them (through
+:func:`convgif.plots.plot`) only when missing, or every time with ``plots=True``.
+"""
+
+from __future__ import annotations
+
+import html
+import inspect
+import io
+import os
+import re
+import shlex
+import tempfile
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from .animate import render
+from .gallery_entries import SECTIONS, Animation, Figure, Section
+from .plots import DEFAULT_PLANS, plot
+from .spec import DEFAULTS, ConvgifError, ConvSpec
+from .writers import atomic_output
+
+DEFAULT_FOLDER = Path("gallery")
+README = "README.md"
+FIGURE_COLOURS = 256  # figures are stored as palette PNGs: a third of the size, same look
+
+ProgressCallback = Callable[[int, int], None]  # (files done, files in all)
+
+# The ``convgif render`` flag of each ConvSpec field and render() option, in --help order.
+_LAYER_FLAGS = (
+    ("in_channels", "--in-channels"), ("input_size", "--size"),
+    ("out_channels", "--out-channels"), ("kernel_size", "-k"), ("stride", "-s"),
+    ("padding", "-p"), ("dilation", "-d"), ("groups", "-g"), ("padding_mode", "--padding-mode"),
+)
+_OPTION_FLAGS = (
+    ("duration", "--duration"), ("hold", "--hold"), ("loop", "--loop"),
+    ("cell_size", "--cell-size"), ("max_frames", "--max-frames"),
+)
+
+
+class GalleryError(ConvgifError):
+    """A gallery folder or option convgif cannot use; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A file of the folder that disagrees with the declaration, and why.
+
+    ``reason`` is ``differs``, ``missing`` or ``not declared``.
+    """
+
+    file: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Regenerated:
+    """What :func:`build` did: files written, files left as they were, undeclared files seen."""
+
+    folder: Path
+    written: tuple[str, ...]
+    unchanged: tuple[str, ...]
+    undeclared: tuple[str, ...]
+
+
+def entries(sections: Sequence[Section] = SECTIONS) -> list[Animation | Figure]:
+    """Every entry of the declaration, in order."""
+    return [entry for section in sections for entry in section.entries]
+
+
+def files(sections: Sequence[Section] = SECTIONS) -> list[str]:
+    """Every file name the declaration makes, in order, ``README.md`` last."""
+    names: list[str] = []
+    for entry in entries(sections):
+        if isinstance(entry, Animation):
+            names += [entry.file(theme) for theme in entry.themes]
+        else:
+            names.append(entry.file)
+    return [*names, README]
+
+
+def _word(value: object) -> str:
+    """A value as ``convgif render`` takes it: ``3``, ``5x2``, ``same``."""
+    if isinstance(value, tuple):
+        return str(value[0]) if value[0] == value[1] else f"{value[0]}x{value[1]}"
+    return str(value)
+
+
+def command(animation: Animation, theme: str = "light") -> str:
+    """The ``convgif render ...`` line writing ``animation.file(theme)`` in the current folder.
+
+    It holds every option that differs from the command's defaults (the headline
+    layer, light theme, output ``<slug>.gif``).
+    """
+    spec, default = animation.spec, ConvSpec(**DEFAULTS)  # type: ignore[arg-type]
+    words = ["convgif", "render"]
+    for name, flag in _LAYER_FLAGS:
+        if getattr(spec, name) != getattr(default, name):
+            words += [flag, _word(getattr(spec, name))]
+    if spec.bias != default.bias:
+        words.append("--bias" if spec.bias else "--no-bias")
+    defaults = inspect.signature(render).parameters
+    for name, flag in _OPTION_FLAGS:
+        if name in animation.options and animation.options[name] != defaults[name].default:
+            words += [flag, _word(animation.options[name])]
+    if theme != defaults["theme"].default:
+        words += ["--theme", theme, "-o", animation.file(theme)]
+    return shlex.join(words)
+
+
+def _anchor(title: str) -> str:
+    """GitHub's anchor of a heading."""
+    return re.sub(r"[^a-z0-9 -]", "", title.lower()).replace(" ", "-")
+
+
+def _animation_lines(animation: Animation) -> list[str]:
+    spec = animation.spec
+    alt = html.escape(
+        f"Animation of {spec.torch_repr()} on a {spec.input_shape} input: {spec.n_steps} "
+        f"steps of the kernel, to a {spec.output_shape} output", quote=True)
+    light = animation.file("light")
+    if animation.dark:
+        picture = [
+            "<picture>",
+            '  <source media="(prefers-color-scheme: dark)" '
+            f'srcset="{animation.file("dark")}">',
+            f'  <img src="{light}" alt="{alt}">',
+            "</picture>",
+        ]
+    else:
+        picture = [f"![{alt}]({light})"]
+    return [
+        f"### {animation.title}", "", *picture, "", f"`{spec.caption}`", "", animation.text, "",
+        "```sh", *(command(animation, theme) for theme in animation.themes), "```", "",
+        "```python", spec.torch_repr(), "```", "",
+    ]
+
+
+def _figure_lines(figure: Figure) -> list[str]:
+    varied = DEFAULT_PLANS[figure.argument].series_field.replace("_", " ")
+    alt = ("Plot of parameters, forward time and output size against output channels, "
+           f"one series per value of {varied}")
+    return [
+        f"### {figure.title}", "", f"![{alt}]({figure.file})", "", figure.text, "",
+        "```sh", f"convgif plot {figure.argument}", "```", "",
+    ]
+
+
+def readme(sections: Sequence[Section] = SECTIONS) -> str:
+    """The folder's ``README.md``: every entry with its picture, caption, text and command."""
+    lines = [
+        "<!-- Generated by `convgif gallery` from convgif/gallery_entries.py: "
+        "do not edit by hand. -->",
+        "",
+        "# Gallery",
+        "",
+        "Every animation of the article, in its order, and the figure of each `nn.Conv2d` "
+        "argument. Everything in this folder is made by `convgif gallery` from one "
+        "declaration, [`convgif/gallery_entries.py`](../convgif/gallery_entries.py); "
+        "`convgif gallery --check` (run by the tests) fails when the folder and the code "
+        "disagree. Each command below writes its file into the current folder. The figures' "
+        "times depend on the machine that measured them: `convgif gallery --plots` measures "
+        "them again.",
+        "",
+        " · ".join(f"[{section.title}](#{_anchor(section.title)})" for section in sections),
+        "",
+    ]
+    for section in sections:
+        lines += [f"## {section.title}", ""]
+        for entry in section.entries:
+            lines += (_animation_lines(entry) if isinstance(entry, Animation)
+                      else _figure_lines(entry))
+    return "\n".join(lines[:-1]) + "\n"
+
+
+# -- making the files -------------------------------------------------------------------------
+
+
+def _render_bytes(spec: ConvSpec, options: dict[str, Any]) -> bytes:
+    """One GIF's bytes (rendered in a temporary folder: render() writes files)."""
+    with tempfile.TemporaryDirectory() as temp:
+        path = Path(temp) / "animation.gif"
+        render(spec, path, **options)
+        return path.read_bytes()
+
+
+def _jobs(jobs: int | None) -> int:
+    if jobs is None:
+        return os.cpu_count() or 1
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise GalleryError(f"jobs={jobs!r} must be a positive integer")
+    return jobs
+
+
+def _folder(folder: str | os.PathLike[str]) -> Path:
+    path = Path(folder)
+    if path.exists() and not path.is_dir():
+        raise GalleryError(f"folder={str(path)!r} is a file, not a folder")
+    return path
+
+
+def _render_all(sections: Sequence[Section], jobs: int, tick: Callable[[], None]
+                ) -> dict[str, bytes]:
+    """Every GIF's bytes by file name, the longest renders first, in ``jobs`` processes."""
+    tasks = sorted(
+        ((animation.file(theme), animation.spec, {**animation.options, "theme": theme})
+         for animation in entries(sections) if isinstance(animation, Animation)
+         for theme in animation.themes),
+        key=lambda task: -task[1].n_steps,
+    )
+    done: dict[str, bytes] = {}
+    if jobs == 1 or len(tasks) < 2:
+        for name, spec, options in tasks:
+            done[name] = _render_bytes(spec, options)
+            tick()
+        return done
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)))
+    try:
+        futures = {pool.submit(_render_bytes, spec, options): name
+                   for name, spec, options in tasks}
+        for future in as_completed(futures):
+            done[futures[future]] = future.result()
+            tick()
+    finally:
+        pool.shutdown(cancel_futures=True)
+    return done
+
+
+def _counter(total: int, progress: ProgressCallback | None) -> Callable[[], None]:
+    count = 0
+
+    def tick() -> None:
+        nonlocal count
+        count += 1
+        if progress is not None:
+            progress(count, total)
+
+    return tick
+
+
+def _undeclared(folder: Path, sections: Sequence[Section]) -> tuple[str, ...]:
+    if not folder.is_dir():
+        return ()
+    declared = set(files(sections))
+    return tuple(sorted(path.name for path in folder.iterdir() if path.name not in declared))
+
+
+def _n_gifs(sections: Sequence[Section]) -> int:
+    return sum(len(entry.themes) for entry in entries(sections) if isinstance(entry, Animation))
+
+
+def draw_figure(argument: str, path: str | os.PathLike[str]) -> Path:
+    """Measure and draw the figure of ``argument`` with :func:`convgif.plots.plot`, to ``path``.
+
+    The figure is stored as a palette PNG of :data:`FIGURE_COLOURS` colours, atomically.
+    """
+    target = Path(path)
+    with tempfile.TemporaryDirectory() as temp:
+        drawn = plot(argument, Path(temp) / "figure.png")[-1]
+        with Image.open(drawn) as image:
+            small = image.convert("RGB").quantize(
+                FIGURE_COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    buffer = io.BytesIO()
+    small.save(buffer, format="PNG", optimize=True)
+    with atomic_output(target) as handle:
+        handle.write(buffer.getvalue())
+    return target
+
+
+def build(
+    folder: str | os.PathLike[str] = DEFAULT_FOLDER,
+    *,
+    jobs: int | None = None,
+    plots: bool = False,
+    progress: ProgressCallback | None = None,
+    sections: Sequence[Section] = SECTIONS,
+) -> Regenerated:
+    """Regenerate the gallery in ``folder``; only files whose bytes changed are rewritten.
+
+    GIFs render in ``jobs`` processes (default: one per core). Figures missing from
+    the folder are measured and drawn (some seconds each), all of them with
+    ``plots=True``. Files the declaration does not make are reported, never removed.
+    ``progress(done, total)`` is called after each GIF or figure.
+    """
+    target = _folder(folder)
+    workers = _jobs(jobs)
+    figures = [entry for entry in entries(sections) if isinstance(entry, Figure)
+               and (plots or not (target / entry.file).is_file())]
+    tick = _counter(_n_gifs(sections) + len(figures), progress)
+    made = _render_all(sections, workers, tick)
+    made[README] = readme(sections).encode()
+    written: list[str] = []
+    unchanged: list[str] = []
+    for name in files(sections):
+        if name not in made:
+            continue
+        path = target / name
+        if path.is_file() and path.read_bytes() == made[name]:
+            unchanged.append(name)
+            continue
+        with atomic_output(path) as handle:
+            handle.write(made[name])
+        written.append(name)
+    for figure in figures:
+        draw_figure(figure.argument, target / figure.file)
+        written.append(figure.file)
+        tick()
+    unchanged += [entry.file for entry in entries(sections)
+                  if isinstance(entry, Figure) and entry.file not in written]
+    return Regenerated(target, tuple(written), tuple(unchanged), _undeclared(target, sections))
+
+
+def check(
+    folder: str | os.PathLike[str] = DEFAULT_FOLDER,
+    *,
+    jobs: int | None = None,
+    progress: ProgressCallback | None = None,
+    sections: Sequence[Section] = SECTIONS,
+) -> list[Problem]:
+    """Render the gallery in memory and compare it with ``folder``; an empty list: all agree.
+
+    Each GIF and the README must match byte for byte; each figure must be present
+    (its times are the measuring machine's, so its pixels are not compared); any
+    other file in the folder is a problem too. ``progress(done, total)`` is called
+    after each GIF.
+    """
+    target = _folder(folder)
+    made = _render_all(sections, _jobs(jobs), _counter(_n_gifs(sections), progress))
+    made[README] = readme(sections).encode()
+    problems = []
+    for name in files(sections):
+        path = target / name
+        if not path.is_file():
+            problems.append(Problem(name, "missing"))
+        elif name in made and path.read_bytes() != made[name]:
+            problems.append(Problem(name, "differs"))
+    problems += [Problem(name, "not declared") for name in _undeclared(target, sections)]
+    return problems

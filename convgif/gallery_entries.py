@@ -1,0 +1,235 @@
+"""The gallery's declaration: every file of ``gallery/`` comes from :data:`SECTIONS`.
+
+Sections follow the article (the headline layer, then kernel, channels, kernel
+size, stride, padding, dilation, groups). An :class:`Animation` is one layer
+rendered as ``<slug>.gif`` (and ``<slug>-dark.gif`` with ``dark=True``); a
+:class:`Figure` is the plot of one argument, ``plot-<argument>.png``. Edit here,
+then run ``convgif gallery`` to regenerate the folder and its README.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass, field
+from typing import Any
+
+from .animate import render
+from .plots import ARGUMENTS
+from .spec import ConvSpec, SpecError
+
+# Render options of every animation unless it says otherwise: a pause on the last
+# frame, so the finished output can be read before the loop starts again.
+DEFAULT_OPTIONS: dict[str, Any] = {"hold": 1500}
+RENDER_OPTIONS: tuple[str, ...] = tuple(
+    name for name, parameter in inspect.signature(render).parameters.items()
+    if parameter.kind is inspect.Parameter.KEYWORD_ONLY and name not in ("theme", "progress")
+)
+
+
+@dataclass(frozen=True)
+class Animation:
+    """One layer of the article as a GIF: ``layer`` holds :class:`ConvSpec` keyword arguments.
+
+    ``options`` are :func:`convgif.render` keyword arguments (not ``theme``:
+    ``dark=True`` adds a dark-theme copy). ``text`` is one or two sentences.
+    """
+
+    title: str
+    text: str
+    layer: dict[str, Any]
+    options: dict[str, Any] = field(default_factory=lambda: dict(DEFAULT_OPTIONS))
+    dark: bool = False
+
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.options) - set(RENDER_OPTIONS))
+        if unknown:
+            raise SpecError(f"gallery entry {self.title!r}: unknown render options "
+                            f"{', '.join(unknown)} (use {', '.join(RENDER_OPTIONS)}; "
+                            "dark=True for the dark theme)")
+        ConvSpec(**self.layer)  # a layer PyTorch refuses fails on import, naming the rule
+
+    @property
+    def spec(self) -> ConvSpec:
+        """The layer."""
+        return ConvSpec(**self.layer)
+
+    @property
+    def themes(self) -> tuple[str, ...]:
+        """The themes it is rendered in: light, and dark when declared."""
+        return ("light", "dark") if self.dark else ("light",)
+
+    def file(self, theme: str = "light") -> str:
+        """The file name in one theme: ``<slug>.gif`` or ``<slug>-dark.gif``."""
+        return f"{self.spec.slug}.gif" if theme == "light" else f"{self.spec.slug}-{theme}.gif"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """The plot of one ``nn.Conv2d`` argument (one of :data:`convgif.plots.ARGUMENTS`)."""
+
+    argument: str
+    title: str
+    text: str
+
+    def __post_init__(self) -> None:
+        if self.argument not in ARGUMENTS:
+            raise SpecError(f"gallery figure {self.argument!r} must be one of "
+                            + ", ".join(ARGUMENTS))
+
+    @property
+    def file(self) -> str:
+        """The file name, ``plot-<argument>.png`` (what ``convgif plot`` writes by default)."""
+        return f"plot-{self.argument}.png"
+
+
+Entry = Animation | Figure
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading of the gallery and its entries, in order."""
+
+    title: str
+    entries: tuple[Entry, ...]
+
+
+_TIMES = "Times are of convgif's NumPy engine on the machine that drew the figure."
+
+SECTIONS: tuple[Section, ...] = (
+    Section("The headline layer", (
+        Animation(
+            "Padding, stride and dilation together",
+            "Each of the 2 output channels has its own 3x3x3 kernel whose taps sit 2 cells "
+            "apart (dilation 2) and jump 2 cells per step (stride 2) over the input padded "
+            "by 1. It is the layer `convgif render` draws by default.",
+            dict(in_channels=3, input_size=7, out_channels=2, kernel_size=3, padding=1,
+                 stride=2, dilation=2),
+            dark=True,
+        ),
+    )),
+    Section("Kernel", (
+        Animation(
+            "One kernel on one channel",
+            "A 3x3 kernel slides over a 9x9 input one cell at a time; each output cell is "
+            "the sum of the 9 input cells under the kernel times its 9 weights, plus the "
+            "bias. The kernel fits at 7x7 positions, so the output is 7x7.",
+            dict(in_channels=1, input_size=9, out_channels=1, kernel_size=3),
+            dark=True,
+        ),
+    )),
+    Section("Channels", (
+        Animation(
+            "One input channel, four output channels",
+            "Every output channel has its own kernel, so 4 output channels take four 3x3 "
+            "kernels (36 weights and 4 biases); the animation fills one output channel "
+            "after the other.",
+            dict(in_channels=1, input_size=7, out_channels=4, kernel_size=3),
+        ),
+        Animation(
+            "Three input channels, four output channels",
+            "A kernel is as deep as the input: each of the 4 kernels is 3x3x3, one 3x3 "
+            "slice per input channel, and an output cell sums all 27 products. The weight "
+            "tensor is (4, 3, 3, 3): 108 weights plus 4 biases.",
+            dict(in_channels=3, input_size=7, out_channels=4, kernel_size=3),
+        ),
+        Figure(
+            "in-channels", "Input channels: parameters, time and output size",
+            "The weights grow with input times output channels, while the output size does "
+            f"not depend on the input channels at all. {_TIMES}",
+        ),
+        Figure(
+            "out-channels", "Output channels: parameters, time and output size",
+            "Parameters and output size grow in proportion to the output channels; the input "
+            f"size changes the output size and the time, never the parameters. {_TIMES}",
+        ),
+    )),
+    Section("Kernel size", (
+        Animation(
+            "A 5x2 kernel",
+            "Kernels need not be square: a 5x2 kernel covers 5 rows and 2 columns, so the "
+            "7x9 input gives a 3x8 output.",
+            dict(in_channels=3, input_size=(7, 9), out_channels=2, kernel_size=(5, 2)),
+        ),
+        Animation(
+            "A 5x1 kernel",
+            "A 5x1 kernel reads a single column at a time: the output loses 4 rows but keeps "
+            "the input's 9 columns.",
+            dict(in_channels=3, input_size=(7, 9), out_channels=2, kernel_size=(5, 1)),
+        ),
+        Figure(
+            "kernel-size", "Kernel size: parameters, time and output size",
+            "The weights grow with the kernel's area (Kh x Kw); without padding a larger "
+            f"kernel also trims the output a little. {_TIMES}",
+        ),
+    )),
+    Section("Stride", (
+        Animation(
+            "Stride 1 down, 3 across",
+            "The kernel moves 1 row down but 3 columns across, so the 9x9 input gives a 7x3 "
+            "output: a stride divides the output size, and the work, along its axis.",
+            dict(in_channels=3, input_size=9, out_channels=2, kernel_size=3, stride=(1, 3)),
+        ),
+        Figure(
+            "stride", "Stride: parameters, time and output size",
+            "Stride adds no parameters; stride 2 leaves a quarter of the output values of "
+            f"stride 1, and a quarter of the work. {_TIMES}",
+        ),
+    )),
+    Section("Padding", (
+        Animation(
+            "Padding 1 on two channels",
+            "Padding 1 puts a frame of zeros around the 7x7 input, so a 3x3 kernel fits at "
+            "7x7 positions and the output keeps the input's size. Padding cells are read "
+            "like the others but only ever hold zeros.",
+            dict(in_channels=2, input_size=7, out_channels=1, kernel_size=3, padding=1),
+        ),
+        Animation(
+            "Padding 1 on three channels, two output channels",
+            "The usual 3x3 layer: with padding 1 each output channel keeps the input's 7x7 "
+            "size, whatever the number of channels.",
+            dict(in_channels=3, input_size=7, out_channels=2, kernel_size=3, padding=1),
+        ),
+        Figure(
+            "padding", "Padding: parameters, time and output size",
+            "Padding adds no parameters; each unit of padding grows the output's height and "
+            f"width by 2, and the work with them. {_TIMES}",
+        ),
+    )),
+    Section("Dilation", (
+        Animation(
+            "Dilation 4x2",
+            "Dilation spreads the kernel's taps 4 rows and 2 columns apart, so a 3x3 kernel "
+            "spans 9x5 cells and fits at only 1x5 positions of the 9x9 padded input.",
+            dict(in_channels=2, input_size=7, out_channels=1, kernel_size=3, padding=1,
+                 dilation=(4, 2)),
+        ),
+        Animation(
+            "Dilation 4x2 with padding 2",
+            "On a 9x9 input padded by 2 the same dilated kernel fits at 5x9 positions: "
+            "dilation widens what each output cell sees without adding weights.",
+            dict(in_channels=2, input_size=9, out_channels=1, kernel_size=3, padding=2,
+                 dilation=(4, 2)),
+        ),
+        Figure(
+            "dilation", "Dilation: parameters, time and output size",
+            "Dilation adds no parameters; without padding each unit of dilation widens a 3x3 "
+            f"kernel's footprint by 2 and trims the output by as much. {_TIMES}",
+        ),
+    )),
+    Section("Groups", (
+        Animation(
+            "Two groups",
+            "With groups=2 input channel 0 feeds only output channels 0-1 and input channel 1 "
+            "only output channels 2-3, so each kernel is 1 channel deep: half the weights of "
+            "groups=1. Both groups advance together, one frame per step.",
+            dict(in_channels=2, input_size=7, out_channels=4, kernel_size=3, padding=2,
+                 stride=2, groups=2),
+            dark=True,
+        ),
+        Figure(
+            "groups", "Groups: parameters, time and output size",
+            "groups=G divides the weights by G and keeps the output size: each output channel "
+            f"sees only C_in/G input channels. {_TIMES}",
+        ),
+    )),
+)

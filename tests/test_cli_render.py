@@ -1,0 +1,97 @@
+"""``convgif render``: the default file, and one-line errors (exit 2) for bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from convgif import ConvSpec
+from convgif.cli import main
+
+HEADLINE_FILE = "in3x7x7_out2x3x3_k3_p1_s2_d2_g1.gif"
+
+
+def fails(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    """Run the CLI expecting a usage error; return its single stderr line."""
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    lines = captured.err.splitlines()
+    assert len(lines) == 1, captured.err
+    assert lines[0].startswith("convgif: error: ")
+    return lines[0]
+
+
+def test_render_defaults_write_the_headline_gif(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    main(["render"])
+    out = capsys.readouterr().out
+    frames = ConvSpec(3, 2, 3, 7, stride=2, padding=1, dilation=2).n_steps
+    assert HEADLINE_FILE in out
+    assert f"({frames} frames" in out
+    assert [p.name for p in tmp_path.iterdir()] == [HEADLINE_FILE]
+    with Image.open(tmp_path / HEADLINE_FILE) as image:
+        assert image.n_frames == frames
+        assert image.info["duration"] == 300
+
+
+def test_render_options_reach_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                       ) -> None:
+    target = tmp_path / "deep" / "er" / "x.gif"
+    main(["render", "--in-channels", "2", "--out-channels", "4", "-g", "2", "-p", "2", "-s",
+          "2", "-d", "1", "--duration", "70", "--hold", "930", "--loop", "3", "--theme",
+          "dark", "--cell-size", "9", "-q", "-o", str(target)])
+    assert str(target) in capsys.readouterr().out
+    with Image.open(target) as image:
+        assert image.n_frames == 50
+        assert image.info["loop"] == 3
+        assert image.info["duration"] == 70
+        image.seek(49)
+        assert image.info["duration"] == 1000
+
+
+@pytest.mark.parametrize(("argv", "words"), [
+    (["--in-channels", "3", "-g", "2"], "groups=2"),
+    (["--size", "3", "-k", "5", "-p", "0", "-d", "1"], "kernel_size"),
+    (["-k", "0"], "'0'"),
+    (["-p", "same", "-s", "2"], "stride"),
+    (["--size", "20", "-s", "1", "--max-frames", "100"], "max_frames=100"),
+    (["--cell-size", "120", "--size", "64"], "px"),
+    (["--cell-size", "2"], "cell_size=2"),
+    (["--theme", "sepia"], "sepia"),
+    (["--duration", "-5"], "duration=-5"),
+    (["--duration", "fast"], "fast"),
+    (["--hold", "-1"], "hold=-1"),
+    (["--loop", "-1"], "loop=-1"),
+    (["--loop", "70000"], "loop=70000"),
+    (["--loop", "often"], "often"),
+    (["-o", "/proc/convgif-test/x.gif"], "cannot be written"),
+    (["-o", "out.png"], ".gif"),
+    (["--no-such-option"], "no-such-option"),
+])
+def test_render_bad_input_is_one_line(argv: list[str], words: str, tmp_path: Path,
+                                      monkeypatch: pytest.MonkeyPatch,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert words in fails(["render", "-q", *argv], capsys)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_render_under_a_file_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                         ) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    line = fails(["render", "-o", str(blocker / "x.gif")], capsys)
+    assert "cannot be written" in line
+    assert [p.name for p in tmp_path.iterdir()] == ["file"]
+
+
+def test_render_to_a_folder_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                        ) -> None:
+    (tmp_path / "x.gif").mkdir()
+    assert "folder" in fails(["render", "-o", str(tmp_path / "x.gif")], capsys)

@@ -1,0 +1,283 @@
+"""convgif.gallery and ``convgif gallery``: the declaration, the committed folder, --check,
+regeneration that rewrites only changed files, and the README's commands."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+
+from convgif import gallery
+from convgif.cli import cli, main
+from convgif.gallery_entries import SECTIONS, Animation, Figure, Section
+from convgif.plots import ARGUMENTS
+from convgif.spec import ConvSpec, SpecError
+
+GALLERY = Path(__file__).resolve().parents[1] / "gallery"
+
+# The article's GIFs: (C_in, H, W) -> C_out, kernel, padding, stride, dilation, groups.
+ARTICLE = [
+    ((1, 9, 9), 1, (3, 3), (0, 0), (1, 1), (1, 1), 1),
+    ((1, 7, 7), 4, (3, 3), (0, 0), (1, 1), (1, 1), 1),
+    ((3, 7, 7), 4, (3, 3), (0, 0), (1, 1), (1, 1), 1),
+    ((3, 7, 9), 2, (5, 2), (0, 0), (1, 1), (1, 1), 1),
+    ((3, 7, 9), 2, (5, 1), (0, 0), (1, 1), (1, 1), 1),
+    ((3, 9, 9), 2, (3, 3), (0, 0), (1, 3), (1, 1), 1),
+    ((2, 7, 7), 1, (3, 3), (1, 1), (1, 1), (1, 1), 1),
+    ((2, 7, 7), 1, (3, 3), (1, 1), (1, 1), (4, 2), 1),
+    ((2, 9, 9), 1, (3, 3), (2, 2), (1, 1), (4, 2), 1),
+    ((2, 7, 7), 4, (3, 3), (2, 2), (2, 2), (1, 1), 2),
+    ((3, 7, 7), 2, (3, 3), (1, 1), (2, 2), (2, 2), 1),
+    ((3, 7, 7), 2, (3, 3), (1, 1), (1, 1), (1, 1), 1),
+]
+HEADLINE = "in3x7x7_out2x3x3_k3_p1_s2_d2_g1"
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    """Run ``convgif ARGS`` in process; return the exit code and stdout + stderr."""
+    result = CliRunner().invoke(cli, list(args), prog_name="convgif")
+    return result.exit_code, result.output
+
+
+def key(spec: ConvSpec) -> tuple[object, ...]:
+    return (spec.input_shape, spec.out_channels, spec.kernel, spec.padding, spec.strides,
+            spec.dilations, spec.groups)
+
+
+def animations() -> list[Animation]:
+    return [entry for entry in gallery.entries() if isinstance(entry, Animation)]
+
+
+def tiny(dark: bool = False) -> tuple[Section, ...]:
+    """A one-GIF, one-figure declaration: quick to render."""
+    return (Section("Tiny", (
+        Animation("Tiny", "One step.", dict(in_channels=1, out_channels=1, kernel_size=3,
+                                            input_size=3), dark=dark),
+        Figure("stride", "Stride", "A figure."),
+    )),)
+
+
+def fake_plot(argument: str, path: Path) -> list[Path]:
+    """Stands in for convgif.plots.plot: a small PNG, no measuring."""
+    Image.new("RGB", (40, 30), (200, 10, 10)).save(path)
+    return [Path(path)]
+
+
+# -- the declaration --------------------------------------------------------------------------
+
+
+def test_every_gif_of_the_article_is_declared_in_the_articles_order_of_sections() -> None:
+    assert sorted(key(a.spec) for a in animations()) == sorted(ARTICLE)
+    assert [s.title for s in SECTIONS] == ["The headline layer", "Kernel", "Channels",
+                                           "Kernel size", "Stride", "Padding", "Dilation",
+                                           "Groups"]
+    assert key(SECTIONS[0].entries[0].spec) == ARTICLE[10]  # type: ignore[union-attr]
+
+
+def test_each_argument_has_one_figure_and_headlines_have_dark_versions() -> None:
+    figures = [e.argument for e in gallery.entries() if isinstance(e, Figure)]
+    assert sorted(figures) == sorted(ARGUMENTS)
+    dark = {a.spec.slug for a in animations() if a.dark}
+    assert HEADLINE in dark and len(dark) >= 2
+
+
+def test_file_names_are_slugs_unique_and_readme_last() -> None:
+    names = gallery.files()
+    assert len(names) == len(set(names)) == 12 + 3 + 7 + 1
+    assert names[-1] == "README.md"
+    for animation in animations():
+        assert animation.file() == f"{animation.spec.slug}.gif"
+        assert re.fullmatch(r"[a-z0-9_]+(-dark)?\.gif", animation.file("dark"))
+
+
+def test_texts_are_one_or_two_sentences() -> None:
+    for entry in gallery.entries():
+        assert entry.text.endswith(".")
+        assert len(re.findall(r"\.(?:\s|$)", entry.text)) in (1, 2), entry.text
+
+
+def test_a_bad_declaration_fails_naming_the_problem() -> None:
+    with pytest.raises(SpecError, match="groups=2 must divide in_channels=3"):
+        Animation("x", "x.", dict(in_channels=3, out_channels=2, kernel_size=3,
+                                  input_size=7, groups=2))
+    with pytest.raises(SpecError, match="unknown render options theme"):
+        Animation("x", "x.", dict(in_channels=1, out_channels=1, kernel_size=3,
+                                  input_size=7), options={"theme": "dark"})
+    with pytest.raises(SpecError, match="must be one of"):
+        Figure("bias", "x", "x.")
+
+
+# -- commands and README ----------------------------------------------------------------------
+
+
+def test_commands_name_only_what_differs_from_the_defaults() -> None:
+    by_slug = {a.spec.slug: a for a in animations()}
+    assert gallery.command(by_slug[HEADLINE]) == "convgif render --hold 1500"
+    assert gallery.command(by_slug[HEADLINE], "dark") == (
+        f"convgif render --hold 1500 --theme dark -o {HEADLINE}-dark.gif")
+    assert gallery.command(by_slug["in3x7x9_out2x3x8_k5x2_p0_s1_d1_g1"]) == (
+        "convgif render --size 7x9 -k 5x2 -s 1 -p 0 -d 1 --hold 1500")
+    assert gallery.command(by_slug["in2x9x9_out1x5x9_k3_p2_s1_d4x2_g1"]) == (
+        "convgif render --in-channels 2 --size 9 --out-channels 1 -s 1 -p 2 -d 4x2 --hold 1500")
+
+
+def test_each_readme_command_makes_its_committed_file(tmp_path: Path) -> None:
+    text = (GALLERY / "README.md").read_text(encoding="utf-8")
+    lines = [line for block in re.findall(r"^```sh\n(.*?)^```$", text, re.M | re.S)
+             for line in block.splitlines()]
+    renders = [line for line in lines if line.startswith("convgif render")]
+    assert len(renders) == 15
+    runner = CliRunner()
+    with runner.isolated_filesystem(temp_dir=tmp_path):
+        for line in renders:
+            args = shlex.split(line)
+            result = runner.invoke(cli, [*args[1:], "--quiet"])
+            assert result.exit_code == 0, result.output
+            name = args[-1] if "-o" in args else result.output.split()[0]
+            assert Path(name).read_bytes() == (GALLERY / name).read_bytes(), line
+    plots = sorted(line.split()[-1] for line in lines if line.startswith("convgif plot"))
+    assert plots == sorted(ARGUMENTS)
+
+
+def test_readme_shows_every_file_with_dark_versions_in_pictures() -> None:
+    text = gallery.readme()
+    for animation in animations():
+        spec = animation.spec
+        assert f"`{spec.caption}`" in text and spec.torch_repr() in text
+        if animation.dark:
+            assert (f'<source media="(prefers-color-scheme: dark)" '
+                    f'srcset="{animation.file("dark")}">') in text
+            assert f'<img src="{animation.file()}" alt="Animation of ' in text
+        else:
+            assert f"]({animation.file()})" in text
+    for entry in gallery.entries():
+        assert entry.title in text and entry.text in text
+    assert text.startswith("<!-- Generated by `convgif gallery`")
+
+
+# -- --check ----------------------------------------------------------------------------------
+
+
+def test_the_committed_gallery_passes_check() -> None:
+    code, output = invoke("gallery", "--check", "--quiet", "--out", str(GALLERY))
+    assert code == 0, output
+    assert f"all {len(gallery.files())} files match" in output
+
+
+def test_check_fails_naming_a_gif_with_one_byte_changed(tmp_path: Path) -> None:
+    folder = tmp_path / "gallery"
+    shutil.copytree(GALLERY, folder)
+    name = "in2x7x7_out4x5x5_k3_p2_s2_d1_g2.gif"
+    data = bytearray((folder / name).read_bytes())
+    data[len(data) // 2] ^= 0x01
+    (folder / name).write_bytes(bytes(data))
+    code, output = invoke("gallery", "--check", "--quiet", "--out", str(folder))
+    assert code == 1
+    assert output.splitlines()[0] == f"{folder / name}: differs"
+    assert sum(line.endswith(("differs", "missing", "not declared"))
+               for line in output.splitlines()) == 1
+
+
+def test_check_lists_missing_undeclared_and_changed_files(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(gallery, "plot", fake_plot)
+    sections = tiny(dark=True)
+    gallery.build(tmp_path, jobs=1, sections=sections)
+    assert gallery.check(tmp_path, jobs=1, sections=sections) == []
+    (tmp_path / "README.md").write_text("edited by hand\n")
+    (tmp_path / "in1x3x3_out1x1x1_k3_p0_s1_d1_g1-dark.gif").unlink()
+    (tmp_path / "notes.txt").write_text("x")
+    assert gallery.check(tmp_path, jobs=2, sections=sections) == [
+        gallery.Problem("in1x3x3_out1x1x1_k3_p0_s1_d1_g1-dark.gif", "missing"),
+        gallery.Problem("README.md", "differs"),
+        gallery.Problem("notes.txt", "not declared"),
+    ]
+
+
+def test_check_asks_figures_only_to_be_present(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(gallery, "plot", fake_plot)
+    sections = tiny()
+    gallery.build(tmp_path, jobs=1, sections=sections)
+    (tmp_path / "plot-stride.png").write_bytes(b"other pixels")
+    assert gallery.check(tmp_path, jobs=1, sections=sections) == []
+    (tmp_path / "plot-stride.png").unlink()
+    assert gallery.check(tmp_path, jobs=1, sections=sections) == [
+        gallery.Problem("plot-stride.png", "missing")]
+
+
+# -- regeneration -----------------------------------------------------------------------------
+
+
+def test_regeneration_rewrites_only_changed_files_and_draws_missing_figures(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+
+    def plot(argument: str, path: Path) -> list[Path]:
+        calls.append(argument)
+        return fake_plot(argument, path)
+
+    monkeypatch.setattr(gallery, "plot", plot)
+    folder = tmp_path / "gallery"
+    shutil.copytree(GALLERY, folder)
+    changed = "in1x9x9_out1x7x7_k3_p0_s1_d1_g1.gif"
+    (folder / changed).write_bytes(b"GIF89a")
+    (folder / "plot-padding.png").unlink()
+    (folder / "extra.gif").write_bytes(b"x")
+    before = {p.name: p.stat().st_ino for p in folder.iterdir()}
+    seen: list[tuple[int, int]] = []
+
+    result = gallery.build(folder, jobs=2, progress=lambda done, total: seen.append((done, total)))
+
+    assert result.written == (changed, "plot-padding.png")
+    assert calls == ["padding"]
+    assert len(result.unchanged) == len(gallery.files()) - 2
+    assert result.undeclared == ("extra.gif",)
+    assert (folder / changed).read_bytes() == (GALLERY / changed).read_bytes()
+    with Image.open(folder / "plot-padding.png") as figure:
+        assert figure.mode == "P" and figure.size == (40, 30)
+    for name, inode in before.items():
+        if name not in result.written:
+            assert (folder / name).stat().st_ino == inode, name
+    assert seen == [(done, 16) for done in range(1, 17)]
+    assert not [p for p in folder.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_plots_option_redraws_every_figure(tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    monkeypatch.setattr(gallery, "plot", lambda a, p: calls.append(a) or fake_plot(a, p))
+    sections = tiny()
+    first = gallery.build(tmp_path, jobs=1, sections=sections)
+    again = gallery.build(tmp_path, jobs=1, sections=sections)
+    measured = gallery.build(tmp_path, jobs=1, plots=True, sections=sections)
+    assert first.written == ("in1x3x3_out1x1x1_k3_p0_s1_d1_g1.gif", "README.md",
+                             "plot-stride.png")
+    assert again.written == () and measured.written == ("plot-stride.png",)
+    assert calls == ["stride", "stride"]
+
+
+def test_usage_errors_are_one_line_exit_2(tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    afile = tmp_path / "file"
+    afile.write_text("x")
+    for args, message in (
+        (["gallery", "--check", "--plots"], "--check compares without measuring"),
+        (["gallery", "--out", str(afile), "-q"], "is a file"),
+        (["gallery", "--jobs", "0"], "--jobs"),
+    ):
+        with pytest.raises(SystemExit) as exit_info:
+            main(args)
+        assert exit_info.value.code == 2
+        err = capsys.readouterr().err
+        assert err.startswith("convgif: error: ") and message in err
+        assert err.count("\n") == 1
+    with pytest.raises(gallery.GalleryError, match="jobs=0"):
+        gallery.check(tmp_path, jobs=0)
+    with pytest.raises(gallery.GalleryError, match="is a file, not a folder"):
+        gallery.build(afile)
