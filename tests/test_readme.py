@@ -51,7 +51,8 @@ def test_every_command_has_its_help_in_the_readme() -> None:
     assert wanted <= set(BLOCKS), sorted(wanted - set(BLOCKS))
 
 
-def test_the_python_blocks_run() -> None:
+def test_the_python_blocks_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # the blocks write files into the current folder
     blocks = PYTHON.findall(TEXT)
     assert blocks
     for code in blocks:
