@@ -1,36 +1,88 @@
 """A NumPy 2D convolution with the semantics of ``torch.nn.functional.conv2d``.
 
 Plus the ``padding_mode`` of ``torch.nn.Conv2d``. No Python loop runs over output
-positions: each path loops only over kernel taps, groups or batch items and hands
-the arithmetic to BLAS or to whole-array NumPy operations.
+positions: loops run over kernel taps, batch items and blocks of output rows or of
+groups, and BLAS does the arithmetic.
 
-Paths, chosen by shape:
-
-- one input channel per group (depthwise, ``groups == in_channels``): a
-  multiply-add of shifted views per tap, for all channels at once;
-- stride 1: "shifted GEMM": the padded input is flattened per channel, so the
-  view that a tap reads is a contiguous slice; one GEMM per tap accumulates
-  into an output as wide as the padded rows, whose extra columns are dropped;
-- otherwise: im2col, one gather per tap and one GEMM per group.
+One path serves every layer. The input is padded and split into stride phases
+(input rows ``ry::Sh``, columns ``rx::Sw``; with stride 1 the padded input itself),
+each flattened per channel. In that layout the cells one kernel tap reads for a
+block of output rows form a single contiguous slice (rows as wide as a phase row;
+the extra columns are dropped at the end), so im2col is one contiguous copy per
+tap, and one GEMM per group (batched) finishes the block. Blocks bound the size of
+the im2col columns; layers with few output channels per group (depthwise) use
+cache-sized blocks of groups. Temporaries live in per-thread scratch buffers reused
+between calls, so a call allocates little besides its result.
 """
 
 from __future__ import annotations
+
+import threading
 
 import numpy as np
 
 from .spec import ConvSpec, PaddingLike, PairLike, SpecError
 
+# Elements of one block of im2col columns: large for compute-bound GEMMs (at least
+# _MIN_COMPUTE_BOUND output channels per group), about an L2 cache otherwise.
+_GEMM_BUDGET = 1 << 22
+_CACHE_BUDGET = 1 << 19
+_MIN_COMPUTE_BOUND = 8
+
+# Scratch buffers up to this many bytes are kept for the next call (per thread).
+_SCRATCH_KEEP = 1 << 23
+
 _NP_PAD_MODES = {"zeros": "constant", "reflect": "reflect", "replicate": "edge",
                  "circular": "wrap"}
 
 
-def pad_input(x: np.ndarray, spec: ConvSpec) -> np.ndarray:
-    """Pad a (N, C, H, W) array as ``spec`` says (amounts and ``padding_mode``)."""
+_scratch = threading.local()
+
+
+def _scratch_array(name: str, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+    """An uninitialised array for temporary results, reused between calls (per thread).
+
+    A call then allocates little beyond its result, which spares the page faults
+    of fresh memory; buffers larger than ``_SCRATCH_KEEP`` bytes are not kept.
+    """
+    nbytes = int(np.prod(shape)) * dtype.itemsize
+    buffer = getattr(_scratch, name, None)
+    if buffer is None or buffer.nbytes < nbytes:
+        buffer = np.empty(nbytes, dtype=np.uint8)
+        if nbytes <= _SCRATCH_KEEP:
+            setattr(_scratch, name, buffer)
+    return buffer[:nbytes].view(dtype).reshape(shape)
+
+
+def _source_indices(size: int, before: int, after: int, mode: str) -> np.ndarray:
+    """For each padded index along one axis, the input index it copies (any mode but zeros)."""
+    return np.pad(np.arange(size), (before, after), mode=_NP_PAD_MODES[mode])  # type: ignore[call-overload]
+
+
+def pad_input(x: np.ndarray, spec: ConvSpec, out: np.ndarray | None = None) -> np.ndarray:
+    """Pad a (N, C, H, W) array as ``spec`` says (amounts and ``padding_mode``).
+
+    The result is written into ``out`` (shape (N, C, *spec.padded_size)) when given,
+    else into a new array.
+    """
     top, bottom, left, right = spec.pads
-    if top == bottom == left == right == 0:
-        return x
-    widths = ((0, 0), (0, 0), (top, bottom), (left, right))
-    return np.pad(x, widths, mode=_NP_PAD_MODES[spec.padding_mode])  # type: ignore[call-overload]
+    h, w = x.shape[2:]
+    if out is None:
+        out = np.empty((*x.shape[:2], *spec.padded_size), dtype=x.dtype)
+    out[:, :, top : top + h, left : left + w] = x
+    if spec.padding_mode == "zeros":
+        for edge in (np.s_[:top], np.s_[top + h :]):
+            out[:, :, edge] = 0
+        for edge in (np.s_[:left], np.s_[left + w :]):
+            out[:, :, :, edge] = 0
+        return out
+    rows = _source_indices(h, top, bottom, spec.padding_mode)
+    cols = _source_indices(w, left, right, spec.padding_mode) + left
+    for edge in (np.s_[:top], np.s_[top + h :]):
+        out[:, :, edge, left : left + w] = x[:, :, rows[edge]]
+    for edge in (np.s_[:left], np.s_[left + w :]):
+        out[:, :, :, edge] = out[:, :, :, cols[edge]]
+    return out
 
 
 def _result_dtype(*arrays: np.ndarray | None) -> np.dtype:
@@ -109,79 +161,86 @@ def conv2d(
     if b is not None and b.shape != (spec.out_channels,):
         raise SpecError(f"bias must have shape ({spec.out_channels},), not {b.shape}")
     dtype = _result_dtype(x, w, b)
-    xp = pad_input(x.astype(dtype, copy=False), spec)
+    xp = pad_input(x.astype(dtype, copy=False), spec,
+                   _scratch_array("padded", (x.shape[0], x.shape[1], *spec.padded_size), dtype))
     w = w.astype(dtype, copy=False)
-    if spec.groups_in == 1:
-        out = _conv_depthwise(xp, w, spec)
-    elif spec.strides == (1, 1):
-        out = _conv_shifted_gemm(xp, w, spec)
-    else:
-        out = _conv_im2col(xp, w, spec)
-    if b is not None:
-        out += b.astype(dtype, copy=False)[None, :, None, None]
+    shift = np.zeros((spec.out_channels, 1, 1), dtype) if b is None else (
+        b.astype(dtype, copy=False)[:, None, None])
+    out = _conv(xp, w, shift, spec)
     return out[0] if unbatched else out
 
 
-def _tap_view(xp: np.ndarray, spec: ConvSpec, ky: int, kx: int) -> np.ndarray:
-    """The (N, C, H_out, W_out) strided view of ``xp`` that kernel tap (ky, kx) reads."""
-    (oh, ow), (sh, sw), (dh, dw) = spec.output_size, spec.strides, spec.dilations
-    y0, x0 = ky * dh, kx * dw
-    return xp[:, :, y0 : y0 + sh * (oh - 1) + 1 : sh, x0 : x0 + sw * (ow - 1) + 1 : sw]
+def _phases(xp: np.ndarray, spec: ConvSpec) -> tuple[np.ndarray, int, list[tuple[int, int]]]:
+    """Split the padded input (contiguous) into the stride phases its taps read, flattened.
+
+    Returns ``flat`` of shape (phases, N, C, Hq*Wq), the phase row width ``Wq`` and,
+    per tap in (ky, kx) order, ``(phase, offset)``: for output cell (r, q) the tap
+    reads ``flat[phase, :, :, offset + r*Wq + q]``. With stride 1 the only phase is
+    the padded input itself, so every tap's view of all outputs is one contiguous
+    slice ("shifted GEMM"); a stride (Sh, Sw) turns into at most Sh*Sw phases
+    (input rows ``ry::Sh``, columns ``rx::Sw``) read with stride 1.
+    """
+    n, c, hp, wp = xp.shape
+    (sh, sw), (kh, kw), (dh, dw) = spec.strides, spec.kernel, spec.dilations
+    hq, wq = -(-hp // sh), -(-wp // sw)
+    shifts = [(divmod(ky * dh, sh), divmod(kx * dw, sw)) for ky in range(kh) for kx in range(kw)]
+    used = sorted({(ry, rx) for (_, ry), (_, rx) in shifts})
+    if (sh, sw) == (1, 1):
+        flat = xp.reshape(1, n, c, hp * wp)
+    else:
+        grid = _scratch_array("phases", (len(used), n, c, hq, wq), xp.dtype)
+        for index, (ry, rx) in enumerate(used):
+            part = xp[:, :, ry::sh, rx::sw]
+            ph, pw = part.shape[2:]
+            grid[index, :, :, :ph, :pw] = part
+            # Cells past a shorter phase feed only dropped columns; zero them anyway.
+            grid[index, :, :, ph:] = 0
+            grid[index, :, :, :ph, pw:] = 0
+        flat = grid.reshape(len(used), n, c, hq * wq)
+    taps = [(used.index((ry, rx)), qy * wq + qx) for (qy, ry), (qx, rx) in shifts]
+    return flat, wq, taps
 
 
-def _conv_depthwise(xp: np.ndarray, w: np.ndarray, spec: ConvSpec) -> np.ndarray:
-    """One input channel per group: output channel o reads input channel o // (C_out/groups)."""
-    if spec.groups_out > 1:
-        xp = np.repeat(xp, spec.groups_out, axis=1)
-    kh, kw = spec.kernel
-    taps = w[:, 0]  # (C_out, Kh, Kw)
-    out = np.zeros((xp.shape[0], spec.out_channels, *spec.output_size), dtype=xp.dtype)
-    for ky in range(kh):
-        for kx in range(kw):
-            out += _tap_view(xp, spec, ky, kx) * taps[:, ky, kx][None, :, None, None]
-    return out
+def _blocks(spec: ConvSpec, wq: int, taps: int) -> tuple[int, int]:
+    """Output rows and groups per block, so that one block's im2col columns stay bounded.
+
+    A block's columns hold ``C_in/groups * taps`` elements per group and position.
+    With few output channels per group the GEMM is memory-bound and blocks are
+    cache-sized (``_CACHE_BUDGET``), else as large as ``_GEMM_BUDGET`` allows.
+    Blocks hold whole rows of all groups first, then fewer rows, then fewer groups.
+    """
+    budget = _GEMM_BUDGET if spec.groups_out >= _MIN_COMPUTE_BOUND else _CACHE_BUDGET
+    per_row = spec.groups_in * taps * wq
+    rows = max(1, min(spec.output_size[0], budget // per_row))
+    groups = max(1, min(spec.groups, budget // (per_row * rows)))
+    return rows, groups
 
 
-def _conv_shifted_gemm(xp: np.ndarray, w: np.ndarray, spec: ConvSpec) -> np.ndarray:
-    """Stride 1: one GEMM per tap on contiguous slices of the row-flattened padded input."""
-    n, _, hp, wp = xp.shape
-    (kh, kw), (dh, dw), (oh, ow) = spec.kernel, spec.dilations, spec.output_size
-    g, cg, og = spec.groups, spec.groups_in, spec.groups_out
-    length = (oh - 1) * wp + ow  # flat span covering every output position of one channel
-    flat = np.ascontiguousarray(xp).reshape(n, g, cg, hp * wp)
-    # Weights per tap, contiguous: (Kh, Kw, G, Og, Cg).
-    wt = np.ascontiguousarray(w.reshape(g, og, cg, kh, kw).transpose(3, 4, 0, 1, 2))
-    acc = np.empty((n, g, og, oh * wp), dtype=xp.dtype)
-    wide = acc[..., :length]
+def _conv(xp: np.ndarray, w: np.ndarray, bias: np.ndarray, spec: ConvSpec) -> np.ndarray:
+    """im2col on the phase-flat input (contiguous slice copies), one GEMM per group and block.
+
+    ``bias`` (C_out, 1, 1) is added while a block is copied into the output.
+    """
+    flat, wq, taps = _phases(xp, spec)
+    n, (oh, ow) = xp.shape[0], spec.output_size
+    cg, og, t = spec.groups_in, spec.groups_out, len(taps)
+    wg = w.reshape(spec.groups, og, cg * t)  # reduction order (channel, ky, kx), as cols below
+    rows, groups = _blocks(spec, wq, t)
+    cols = _scratch_array("cols", (groups, cg * t, rows * wq), xp.dtype)
+    taps_of_cols = cols.reshape(groups, cg, t, rows * wq)
+    wide = _scratch_array("wide", (groups, og, rows * wq), xp.dtype)
+    out = np.empty((n, spec.out_channels, oh, ow), dtype=xp.dtype)
     for i in range(n):
-        for j in range(g):
-            target = wide[i, j]
-            first = True
-            for ky in range(kh):
-                for kx in range(kw):
-                    offset = ky * dh * wp + kx * dw
-                    part = flat[i, j, :, offset : offset + length]
-                    if first:
-                        np.matmul(wt[ky, kx, j], part, out=target)
-                        first = False
-                    else:
-                        target += wt[ky, kx, j] @ part
-    out = acc.reshape(n, g * og, oh, wp)[..., :ow]
-    return np.ascontiguousarray(out)
-
-
-def _conv_im2col(xp: np.ndarray, w: np.ndarray, spec: ConvSpec) -> np.ndarray:
-    """General stride: gather one (Cg*Kh*Kw, N*H_out*W_out) matrix per group, one GEMM each."""
-    n = xp.shape[0]
-    (kh, kw), (oh, ow) = spec.kernel, spec.output_size
-    g, cg, og = spec.groups, spec.groups_in, spec.groups_out
-    cols = np.empty((g, cg, kh, kw, n, oh, ow), dtype=xp.dtype)
-    for ky in range(kh):
-        for kx in range(kw):
-            view = _tap_view(xp, spec, ky, kx)  # (N, C, oh, ow)
-            cols[:, :, ky, kx] = view.reshape(n, g, cg, oh, ow).transpose(1, 2, 0, 3, 4)
-    cols = cols.reshape(g, cg * kh * kw, n * oh * ow)
-    wg = w.reshape(g, og, cg * kh * kw)
-    out = np.matmul(wg, cols)  # (G, Og, N*oh*ow)
-    out = out.reshape(g * og, n, oh, ow).transpose(1, 0, 2, 3)
-    return np.ascontiguousarray(out)
+        for g0 in range(0, spec.groups, groups):
+            gb = min(groups, spec.groups - g0)
+            inputs, outputs = slice(g0 * cg, (g0 + gb) * cg), slice(g0 * og, (g0 + gb) * og)
+            for r0 in range(0, oh, rows):
+                r1 = min(oh, r0 + rows)
+                start, length = r0 * wq, (r1 - r0 - 1) * wq + ow
+                for k, (phase, offset) in enumerate(taps):
+                    src = flat[phase, i, inputs, start + offset : start + offset + length]
+                    taps_of_cols[:gb, :, k, :length] = src.reshape(gb, cg, length)
+                np.matmul(wg[g0 : g0 + gb], cols[:gb, :, :length], out=wide[:gb, :, :length])
+                np.add(wide[:gb].reshape(gb * og, rows, wq)[:, : r1 - r0, :ow], bias[outputs],
+                       out=out[i, outputs, r0:r1])
+    return out

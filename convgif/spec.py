@@ -165,7 +165,8 @@ class ConvSpec:
         if fh > ph or fw > pw:
             raise SpecError(
                 f"kernel_size={_show(self.kernel_size)} with dilation={_show(self.dilation)} "
-                f"spans {fh}x{fw}, larger than the padded input {ph}x{pw}"
+                f"spans {fh}x{fw}, larger than the padded input {ph}x{pw} "
+                f"(input_size={_show(self.input_size)}, padding={self._padding_text()})"
             )
 
     def _padding_text(self) -> str:
