@@ -16,7 +16,15 @@ import click
 
 from .animate import render as render_gif
 from .draw import DEFAULT_MAX_FRAMES
-from .spec import DEFAULTS, PADDING_MODES, ConvgifError, ConvSpec, SpecError
+from .spec import (
+    DEFAULTS,
+    PADDING_MODES,
+    ConvgifError,
+    ConvSpec,
+    SpecError,
+    pair_text,
+    parse_pair,
+)
 from .theme import THEMES
 from .trace import trace
 
@@ -41,16 +49,16 @@ class PairType(click.ParamType):
         text = value.strip().lower()
         if text in self.words:
             return text
-        parts = text.replace("x", ",").split(",")
         try:
-            numbers = [int(p, 10) for p in parts]
+            parsed = parse_pair(text)
         except ValueError:
-            numbers = []
-        if len(numbers) not in (1, 2) or any(n < self.minimum for n in numbers):
+            parsed = -1
+        numbers = parsed if isinstance(parsed, tuple) else (parsed,)
+        if min(numbers) < self.minimum:
             rule = "positive integers" if self.minimum == 1 else f"integers >= {self.minimum}"
             extra = "".join(f", or '{w}'" for w in self.words)
             self.fail(f"{value!r} must be N, N,M or NxM with {rule}{extra}", param, ctx)
-        return numbers[0] if len(numbers) == 1 else (numbers[0], numbers[1])
+        return parsed
 
 
 PAIR = PairType()
@@ -81,10 +89,6 @@ class Progress:
             self.bar.__exit__(*exc)
 
 
-def _pair_default(value: object) -> str:
-    return str(value) if not isinstance(value, tuple) else f"{value[0]}x{value[1]}"
-
-
 def layer_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """Add the nn.Conv2d options (article's headline layer as defaults) to a command."""
     options = [
@@ -92,22 +96,22 @@ def layer_options(command: Callable[..., Any]) -> Callable[..., Any]:
                      default=DEFAULTS["in_channels"], show_default=True,
                      help="Input channels (C_in)."),
         click.option("--size", "input_size", type=PAIR, metavar="HxW",
-                     default=_pair_default(DEFAULTS["input_size"]), show_default=True,
+                     default=pair_text(DEFAULTS["input_size"]), show_default=True,
                      help="Input height and width (one number for a square)."),
         click.option("--out-channels", type=click.IntRange(min=1),
                      default=DEFAULTS["out_channels"], show_default=True,
                      help="Output channels (C_out)."),
         click.option("-k", "--kernel-size", type=PAIR, metavar="K",
-                     default=_pair_default(DEFAULTS["kernel_size"]), show_default=True,
+                     default=pair_text(DEFAULTS["kernel_size"]), show_default=True,
                      help="Kernel size: 3, 3,2 or 3x2."),
         click.option("-s", "--stride", type=PAIR, metavar="S",
-                     default=_pair_default(DEFAULTS["stride"]), show_default=True,
+                     default=pair_text(DEFAULTS["stride"]), show_default=True,
                      help="Stride: 2, 1,3 or 1x3."),
         click.option("-p", "--padding", type=PADDING, metavar="P",
-                     default=_pair_default(DEFAULTS["padding"]), show_default=True,
+                     default=pair_text(DEFAULTS["padding"]), show_default=True,
                      help="Padding: 1, 1,2, 1x2, 'same' or 'valid'."),
         click.option("-d", "--dilation", type=PAIR, metavar="D",
-                     default=_pair_default(DEFAULTS["dilation"]), show_default=True,
+                     default=pair_text(DEFAULTS["dilation"]), show_default=True,
                      help="Dilation: 2, 4,2 or 4x2."),
         click.option("-g", "--groups", type=click.IntRange(min=1),
                      default=DEFAULTS["groups"], show_default=True,
@@ -131,24 +135,6 @@ def build_spec(**layer: Any) -> ConvSpec:
         raise click.UsageError(str(error)) from None
 
 
-def _shape_text(spec: ConvSpec) -> str:
-    ph, pw = spec.padded_size
-    kh, kw = spec.kernel
-    lines = [
-        f"input        {spec.input_shape}, padded to {ph}x{pw} ({spec.padding_mode})",
-        f"output       {spec.output_shape}",
-        f"             {spec.formula(0)}",
-        f"             {spec.formula(1)}",
-        f"parameters   {spec.n_params:,} = {spec.n_weights:,} weights "
-        f"({spec.out_channels} x {spec.groups_in} x {kh} x {kw}) + {spec.n_bias:,} bias",
-        f"MACs         {spec.macs:,}",
-        f"frames       {spec.n_steps:,}",
-        f"caption      {spec.caption}",
-        f"torch        {spec.torch_repr()}",
-    ]
-    return "\n".join(lines)
-
-
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="convgif")
 def cli() -> None:
@@ -164,7 +150,7 @@ def shape(as_json: bool, **layer: Any) -> None:
     if as_json:
         click.echo(json.dumps(spec.summary()))
     else:
-        click.echo(_shape_text(spec))
+        click.echo(spec.describe())
 
 
 @cli.command(name="trace")
@@ -175,13 +161,7 @@ def trace_command(as_json: bool, **layer: Any) -> None:
     """Print the sliding steps: output cell per group and the input cell of every tap."""
     spec = build_spec(**layer)
     for step in trace(spec):
-        if as_json:
-            click.echo(json.dumps(step.to_dict()))
-        else:
-            cells = " ".join(f"out[{o.channel},{o.row},{o.col}]" for o in step.outputs)
-            top, left, bottom, right = step.window
-            click.echo(f"step {step.index}: {cells} <- rows {top}..{bottom - 1}, "
-                       f"cols {left}..{right - 1} (padded)")
+        click.echo(json.dumps(step.to_dict()) if as_json else step.describe())
 
 
 @cli.command()

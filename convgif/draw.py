@@ -16,7 +16,7 @@ from PIL import Image
 
 from .font import text_mask
 from .layout import Box, Grid, Layout, Text, layout, status_text
-from .spec import ConvSpec, OptionError
+from .spec import ConvSpec, OptionError, positive_int
 from .theme import THEMES, Palette, palette
 from .trace import Step, trace
 
@@ -35,13 +35,14 @@ class FrameOptions:
 
     def check(self, spec: ConvSpec) -> None:
         """Raise :class:`OptionError` when an option is out of range for ``spec``."""
-        if self.cell_size is not None and not MIN_CELL <= self.cell_size <= MAX_CELL:
+        if self.cell_size is not None and positive_int(
+            "cell_size", self.cell_size, OptionError
+        ) not in range(MIN_CELL, MAX_CELL + 1):
             raise OptionError(f"cell_size={self.cell_size} must be between {MIN_CELL} and "
                               f"{MAX_CELL} px")
         if self.theme not in THEMES:
             raise OptionError(f"theme={self.theme!r} must be one of {', '.join(THEMES)}")
-        if self.max_frames < 1:
-            raise OptionError(f"max_frames={self.max_frames} must be positive")
+        positive_int("max_frames", self.max_frames, OptionError)
         if spec.n_steps > self.max_frames:
             raise OptionError(
                 f"this layer takes {spec.n_steps} frames, more than max_frames="

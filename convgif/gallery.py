@@ -29,7 +29,7 @@ from PIL import Image
 from .animate import render
 from .gallery_entries import SECTIONS, Animation, Figure, Section
 from .plots import DEFAULT_PLANS, plot
-from .spec import DEFAULTS, ConvgifError, ConvSpec
+from .spec import DEFAULTS, ConvgifError, ConvSpec, pair_text, positive_int
 from .writers import atomic_output
 
 DEFAULT_FOLDER = Path("gallery")
@@ -91,13 +91,6 @@ def files(sections: Sequence[Section] = SECTIONS) -> list[str]:
     return [*names, README]
 
 
-def _word(value: object) -> str:
-    """A value as ``convgif render`` takes it: ``3``, ``5x2``, ``same``."""
-    if isinstance(value, tuple):
-        return str(value[0]) if value[0] == value[1] else f"{value[0]}x{value[1]}"
-    return str(value)
-
-
 def command(animation: Animation, theme: str = "light") -> str:
     """The ``convgif render ...`` line writing ``animation.file(theme)`` in the current folder.
 
@@ -108,13 +101,13 @@ def command(animation: Animation, theme: str = "light") -> str:
     words = ["convgif", "render"]
     for name, flag in _LAYER_FLAGS:
         if getattr(spec, name) != getattr(default, name):
-            words += [flag, _word(getattr(spec, name))]
+            words += [flag, pair_text(getattr(spec, name))]
     if spec.bias != default.bias:
         words.append("--bias" if spec.bias else "--no-bias")
     defaults = inspect.signature(render).parameters
     for name, flag in _OPTION_FLAGS:
         if name in animation.options and animation.options[name] != defaults[name].default:
-            words += [flag, _word(animation.options[name])]
+            words += [flag, pair_text(animation.options[name])]
     if theme != defaults["theme"].default:
         words += ["--theme", theme, "-o", animation.file(theme)]
     return shlex.join(words)
@@ -199,9 +192,7 @@ def _render_bytes(spec: ConvSpec, options: dict[str, Any]) -> bytes:
 def _jobs(jobs: int | None) -> int:
     if jobs is None:
         return os.cpu_count() or 1
-    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
-        raise GalleryError(f"jobs={jobs!r} must be a positive integer")
-    return jobs
+    return positive_int("jobs", jobs, GalleryError)
 
 
 def _folder(folder: str | os.PathLike[str]) -> Path:

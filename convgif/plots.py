@@ -36,7 +36,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from .engine import conv2d
-from .spec import ConvgifError, ConvSpec, Pair, as_pair
+from .spec import ConvgifError, ConvSpec, Pair, as_pair, parse_pair, positive_int
 from .writers import atomic_output
 
 Value = int | Pair
@@ -111,8 +111,7 @@ class Plan:
         set_(self, "padding", as_pair("padding", self.padding, minimum=0))
         if not self.x or not self.series:
             raise PlotError(f"a {self.argument} sweep needs at least one x and one series value")
-        if isinstance(self.batch, bool) or not isinstance(self.batch, int) or self.batch < 1:
-            raise PlotError(f"batch={self.batch!r} must be a positive integer")
+        positive_int("batch", self.batch, PlotError)
         self.specs()
 
     @property
@@ -162,13 +161,10 @@ def _parse(text: str) -> list[Value]:
     values: list[Value] = []
     for item in text.split(","):
         try:
-            numbers = [int(part, 10) for part in item.strip().lower().split("x")]
+            values.append(parse_pair(item.replace(",", "")))
         except ValueError:
-            numbers = []
-        if len(numbers) not in (1, 2):
             raise PlotError(f"{item.strip()!r} in {text!r} must be N or NxM "
-                            "(values separated by commas)")
-        values.append(numbers[0] if len(numbers) == 1 else (numbers[0], numbers[1]))
+                            "(values separated by commas)") from None
     return values
 
 

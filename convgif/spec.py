@@ -10,12 +10,11 @@ caption of the article's GIFs and a portable file name.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TypeGuard
 
 Pair = tuple[int, int]
 PairLike = int | tuple[int, int] | list[int]
 PaddingLike = int | tuple[int, int] | list[int] | str
-PaddingMode = Literal["zeros", "reflect", "replicate", "circular"]
 
 PADDING_MODES: tuple[str, ...] = ("zeros", "reflect", "replicate", "circular")
 PADDING_STRINGS: tuple[str, ...] = ("valid", "same")
@@ -47,16 +46,17 @@ class OptionError(ConvgifError):
     """A picture or file option out of its range (frame count, canvas size, duration, ...)."""
 
 
-def _is_int(value: object) -> bool:
+def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _positive_int(name: str, value: object) -> int:
+def positive_int(name: str, value: object, error: type[ConvgifError] = SpecError) -> int:
+    """Return ``value`` if it is a positive int, else raise ``error`` naming ``name``."""
     if not _is_int(value):
-        raise SpecError(f"{name}={value!r} must be an integer")
-    if value <= 0:  # type: ignore[operator]
-        raise SpecError(f"{name}={value} must be positive")
-    return int(value)  # type: ignore[arg-type]
+        raise error(f"{name}={value!r} must be an integer")
+    if value <= 0:
+        raise error(f"{name}={value} must be positive")
+    return value
 
 
 def as_pair(name: str, value: object, minimum: int = 1) -> Pair:
@@ -64,30 +64,42 @@ def as_pair(name: str, value: object, minimum: int = 1) -> Pair:
 
     Raises :class:`SpecError` naming ``name`` when the value is malformed.
     """
-    if _is_int(value):
-        items: tuple[object, ...] = (value, value)
-    elif isinstance(value, (tuple, list)) and len(value) == 2:
-        items = tuple(value)
-    else:
+    items = [value, value] if _is_int(value) else value
+    if not isinstance(items, (tuple, list)) or len(items) != 2:
         raise SpecError(f"{name}={value!r} must be an integer or a pair of integers")
-    for item in items:
-        if not _is_int(item):
-            raise SpecError(f"{name}={value!r} must be an integer or a pair of integers")
-        if item < minimum:  # type: ignore[operator]
-            rule = "positive" if minimum == 1 else f">= {minimum}"
-            raise SpecError(f"{name}={_show(value)} must be {rule}")
-    return (int(items[0]), int(items[1]))  # type: ignore[arg-type]
+    first, second = items
+    if not (_is_int(first) and _is_int(second)):
+        raise SpecError(f"{name}={value!r} must be an integer or a pair of integers")
+    if min(first, second) < minimum:
+        rule = "positive" if minimum == 1 else f">= {minimum}"
+        raise SpecError(f"{name}={_show(value)} must be {rule}")
+    return (first, second)
+
+
+def parse_pair(text: str) -> int | Pair:
+    """Parse ``3``, ``3,2`` or ``3x2`` (as the command line writes sizes) into 3 or (3, 2).
+
+    Raises ValueError when ``text`` is not one or two decimal integers.
+    """
+    parts = text.strip().lower().replace("x", ",").split(",")
+    if len(parts) not in (1, 2) or not all(p.strip().isascii() and p.strip().isdigit()
+                                           for p in parts):
+        raise ValueError(f"{text!r} must be N, N,M or NxM")
+    numbers = [int(p) for p in parts]
+    return numbers[0] if len(numbers) == 1 else (numbers[0], numbers[1])
+
+
+def pair_text(value: object) -> str:
+    """A value as the command line writes it: ``3`` for (3, 3), ``5x2``, ``same``."""
+    if isinstance(value, (tuple, list)):
+        return str(value[0]) if value[0] == value[1] else f"{value[0]}x{value[1]}"
+    return str(value)
 
 
 def _show(value: object) -> str:
     if isinstance(value, (tuple, list)):
         return "(" + ", ".join(str(v) for v in value) + ")"
     return str(value)
-
-
-def _pair_text(pair: Pair) -> str:
-    """Short form of a pair: ``3`` when square, ``5x2`` otherwise (for slugs)."""
-    return str(pair[0]) if pair[0] == pair[1] else f"{pair[0]}x{pair[1]}"
 
 
 def _pair_arg(pair: Pair) -> str:
@@ -117,9 +129,9 @@ class ConvSpec:
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
-        _positive_int("in_channels", self.in_channels)
-        _positive_int("out_channels", self.out_channels)
-        _positive_int("groups", self.groups)
+        positive_int("in_channels", self.in_channels)
+        positive_int("out_channels", self.out_channels)
+        positive_int("groups", self.groups)
         set_(self, "kernel_size", as_pair("kernel_size", self.kernel_size))
         set_(self, "input_size", as_pair("input_size", self.input_size))
         set_(self, "stride", as_pair("stride", self.stride))
@@ -201,13 +213,13 @@ class ConvSpec:
         For 'same' the total ``D*(K-1)`` is split with the odd extra row or column
         at the bottom or right, as ``torch.nn.functional.conv2d`` does.
         """
-        if self.padding == "valid":
-            return (0, 0, 0, 0)
         if self.padding == "same":
             (kh, kw), (dh, dw) = self.kernel, self.dilations
             th, tw = dh * (kh - 1), dw * (kw - 1)
             return (th // 2, th - th // 2, tw // 2, tw - tw // 2)
-        ph, pw = self.padding  # type: ignore[misc]
+        if isinstance(self.padding, str):  # 'valid'
+            return (0, 0, 0, 0)
+        ph, pw = as_pair("padding", self.padding, minimum=0)
         return (ph, ph, pw, pw)
 
     @property
@@ -308,14 +320,14 @@ class ConvSpec:
         """
         c, h, w = self.input_shape
         oc, oh, ow = self.output_shape
-        pad = self.padding if isinstance(self.padding, str) else _pair_text(self.padding)
+        pad = pair_text(self.padding)
         parts = [
             f"in{c}x{h}x{w}",
             f"out{oc}x{oh}x{ow}",
-            f"k{_pair_text(self.kernel)}",
+            f"k{pair_text(self.kernel)}",
             f"p{pad}",
-            f"s{_pair_text(self.strides)}",
-            f"d{_pair_text(self.dilations)}",
+            f"s{pair_text(self.strides)}",
+            f"d{pair_text(self.dilations)}",
             f"g{self.groups}",
         ]
         if self.padding_mode != "zeros":
@@ -332,8 +344,8 @@ class ConvSpec:
             args.append(f"stride={_pair_arg(self.strides)}")
         if isinstance(self.padding, str):
             args.append(f"padding={self.padding!r}")
-        elif self.padding != (0, 0):
-            args.append(f"padding={_pair_arg(self.padding)}")  # type: ignore[arg-type]
+        elif self.pads != (0, 0, 0, 0):
+            args.append(f"padding={_pair_arg((self.pads[0], self.pads[2]))}")
         if self.dilations != (1, 1):
             args.append(f"dilation={_pair_arg(self.dilations)}")
         if self.groups != 1:
@@ -358,6 +370,23 @@ class ConvSpec:
             f" = {self.output_size[axis]}"
         )
 
+    def describe(self) -> str:
+        """The text report of ``convgif shape``: shapes, formulas, counts, caption, torch line."""
+        ph, pw = self.padded_size
+        kh, kw = self.kernel
+        return "\n".join([
+            f"input        {self.input_shape}, padded to {ph}x{pw} ({self.padding_mode})",
+            f"output       {self.output_shape}",
+            f"             {self.formula(0)}",
+            f"             {self.formula(1)}",
+            f"parameters   {self.n_params:,} = {self.n_weights:,} weights "
+            f"({self.out_channels} x {self.groups_in} x {kh} x {kw}) + {self.n_bias:,} bias",
+            f"MACs         {self.macs:,}",
+            f"frames       {self.n_steps:,}",
+            f"caption      {self.caption}",
+            f"torch        {self.torch_repr()}",
+        ])
+
     def summary(self) -> dict[str, object]:
         """Everything ``convgif shape`` reports, as plain JSON-ready values."""
         return {
@@ -365,7 +394,8 @@ class ConvSpec:
             "output_shape": list(self.output_shape),
             "kernel_size": list(self.kernel),
             "stride": list(self.strides),
-            "padding": self.padding if isinstance(self.padding, str) else list(self.padding),
+            "padding": self.padding if isinstance(self.padding, str) else [self.pads[0],
+                                                                             self.pads[2]],
             "pads": {"top": self.pads[0], "bottom": self.pads[1], "left": self.pads[2],
                      "right": self.pads[3]},
             "dilation": list(self.dilations),

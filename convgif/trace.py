@@ -52,6 +52,13 @@ class Step:
     taps: tuple[Tap, ...]
     window: tuple[int, int, int, int]
 
+    def describe(self) -> str:
+        """One line: the output cells and the window they read (padded coordinates)."""
+        cells = " ".join(f"out[{o.channel},{o.row},{o.col}]" for o in self.outputs)
+        top, left, bottom, right = self.window
+        return (f"step {self.index}: {cells} <- rows {top}..{bottom - 1}, "
+                f"cols {left}..{right - 1} (padded)")
+
     def to_dict(self) -> dict[str, object]:
         """The step as plain JSON-ready values."""
         return asdict(self)
