@@ -9,8 +9,7 @@ from pathlib import Path
 
 from .draw import DEFAULT_MAX_FRAMES, FrameOptions, Painter
 from .spec import ConvSpec, OptionError
-from .trace import trace
-from .writers import GifWriter, atomic_output, check_timing
+from .writers import DEFAULT_DURATION_MS, GifWriter, atomic_output, check_timing
 
 FORMATS = (".gif",)
 
@@ -30,7 +29,7 @@ def render(
     spec: ConvSpec,
     path: str | os.PathLike[str] | None = None,
     *,
-    duration: int = 300,
+    duration: int = DEFAULT_DURATION_MS,
     hold: int = 0,
     loop: int = 0,
     cell_size: int | None = None,
@@ -57,10 +56,10 @@ def render(
     try:
         with atomic_output(target) as handle:
             writer = GifWriter(handle, size, painter.palette.rgb, duration, hold, loop)
-            for step in trace(spec):
-                writer.add(painter.draw(step))
+            for count, frame in enumerate(painter.frames(), start=1):
+                writer.add(frame)
                 if progress is not None:
-                    progress(step.index + 1)
+                    progress(count)
             writer.close()
     except OSError as error:
         raise OptionError(f"output={str(target)!r} cannot be written: "

@@ -27,6 +27,7 @@ from .spec import (
 )
 from .theme import THEMES
 from .trace import trace
+from .writers import DEFAULT_DURATION_MS
 
 EXIT_USAGE = 2
 PROGRESS_MIN_FRAMES = 100  # shorter renders finish before a bar would help
@@ -168,7 +169,8 @@ def trace_command(as_json: bool, **layer: Any) -> None:
 @layer_options
 @click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="PATH",
               help="The GIF to write; missing folders are created [default: <slug>.gif].")
-@click.option("--duration", type=int, default=300, show_default=True, metavar="MS",
+@click.option("--duration", type=int, default=DEFAULT_DURATION_MS, show_default=True,
+              metavar="MS",
               help="Time per frame in ms (GIF rounds it to 10 ms).")
 @click.option("--hold", type=int, default=0, show_default=True, metavar="MS",
               help="Extra time on the last frame in ms.")
@@ -230,15 +232,10 @@ def plot_command(argument: str, x: str | None, values: str | None, series: str |
     """
     from . import plots  # matplotlib and torch load only when a figure is drawn or timed
 
-    measuring = (x, values, series, size, batch, repeats, backend)
-    if from_csv is not None and any(option is not None for option in measuring):
-        raise click.UsageError("--from-csv redraws without measuring: drop --x, --values, "
-                               "--series, --size, --batch, --repeats and --backend")
     try:
-        plan = plots.plan(argument, x=x, values=values, series=series, size=size, batch=batch)
         written = plots.plot(
-            plan, output, csv=csv_path, from_csv=from_csv,
-            repeats=repeats or plots.DEFAULT_REPEATS, backend=backend or "numpy",
+            argument, output, csv=csv_path, from_csv=from_csv, repeats=repeats,
+            backend=backend, x=x, values=values, series=series, size=size, batch=batch,
             progress=lambda total: click.progressbar(
                 length=total, label=f"measuring {argument}", file=sys.stderr, hidden=quiet),
         )

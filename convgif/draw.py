@@ -89,11 +89,23 @@ def _text(canvas: np.ndarray, item: Text, pal: Palette) -> None:
     region[ink] = ramp[levels[:h, :w][ink]]
 
 
-def _grid(canvas: np.ndarray, grid: Grid, fill: int, line: int) -> None:
-    left, top, right, bottom = grid.box
-    canvas[top:bottom, left:right] = fill
+def _inset(box: Box) -> Box:
+    """``box`` without its 1 px border."""
+    left, top, right, bottom = box
+    return (left + 1, top + 1, right - 1, bottom - 1)
+
+
+def _grid_lines(canvas: np.ndarray, grid: Grid, box: Box, line: int) -> None:
+    """Draw the lines of ``grid`` that lie inside ``box`` (after a fill covered them)."""
+    left, top, right, bottom = box
     canvas[top:bottom:grid.cell, left:right] = line
     canvas[top:bottom, left:right:grid.cell] = line
+
+
+def _grid(canvas: np.ndarray, grid: Grid, fill: int, line: int) -> None:
+    """Fill ``grid``'s cells with ``fill`` and draw its lines."""
+    _fill(canvas, grid.box, fill)
+    _grid_lines(canvas, grid, grid.box, line)
 
 
 class Painter:
@@ -120,7 +132,7 @@ class Painter:
         for grid in lay.inputs:
             _grid(canvas, grid, c["padding"], c["grid"])
             inner = grid.span_box(top, left, top + h, left + w)
-            _fill(canvas, (inner[0] + 1, inner[1] + 1, inner[2] - 1, inner[3] - 1), c["cell"])
+            _fill(canvas, _inset(inner), c["cell"])
             _grid_lines(canvas, grid, inner, c["grid"])
         for bank in lay.kernels:
             for grid in bank:
@@ -130,16 +142,18 @@ class Painter:
         for swatch in lay.swatches:
             if swatch.colour == "footprint":
                 _fill(canvas, swatch.box, c["background"])
-                _outline(canvas, (swatch.box[0] + 1, swatch.box[1] + 1, swatch.box[2] - 1,
-                                  swatch.box[3] - 1), c["footprint"], 2)
+                _outline(canvas, _inset(swatch.box), c["footprint"], 2)
             else:
                 _fill(canvas, swatch.box, c["grid"])
-                box = swatch.box
-                _fill(canvas, (box[0] + 1, box[1] + 1, box[2] - 1, box[3] - 1), c[swatch.colour])
+                _fill(canvas, _inset(swatch.box), c[swatch.colour])
             _text(canvas, swatch.label, self.palette)
         for item in lay.texts:
             _text(canvas, item, self.palette)
         return canvas
+
+    def frames(self) -> Iterator[np.ndarray]:
+        """Every frame of the spec's animation, in trace order, lazily."""
+        return (self.draw(step) for step in trace(self.spec))
 
     def draw(self, step: Step) -> np.ndarray:
         """The frame of ``step``; then mark its output cells as computed for later frames."""
@@ -181,31 +195,14 @@ class Painter:
         return frame
 
 
-def _grid_lines(canvas: np.ndarray, grid: Grid, box: Box, line: int) -> None:
-    """Redraw the lines of ``grid`` inside ``box`` (after a fill covered them)."""
-    left, top, right, bottom = box
-    canvas[top:bottom:grid.cell, left:right] = line
-    canvas[top:bottom, left:right:grid.cell] = line
-
-
-def frame_arrays(spec: ConvSpec, options: FrameOptions | None = None
-                 ) -> tuple[Palette, Iterator[np.ndarray]]:
-    """The palette and a lazy iterator of frames (uint8 arrays of palette indices).
-
-    Options are checked before this returns, so errors surface before any work.
-    """
-    painter = Painter(spec, options or FrameOptions())
-    return painter.palette, (painter.draw(step) for step in trace(spec))
-
-
 def frames(spec: ConvSpec, *, cell_size: int | None = None, theme: str = "light",
            max_frames: int = DEFAULT_MAX_FRAMES) -> Iterator[Image.Image]:
     """The animation's frames as palette-mode PIL images, one per step of ``spec``, lazily.
 
     Raises :class:`OptionError` at once (not on first iteration) for a bad option.
     """
-    pal, arrays = frame_arrays(spec, FrameOptions(cell_size, theme, max_frames))
-    return (as_image(array, pal) for array in arrays)
+    painter = Painter(spec, FrameOptions(cell_size, theme, max_frames))
+    return (as_image(array, painter.palette) for array in painter.frames())
 
 
 def as_image(array: np.ndarray, pal: Palette) -> Image.Image:

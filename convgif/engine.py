@@ -21,7 +21,7 @@ import threading
 
 import numpy as np
 
-from .spec import ConvSpec, PaddingLike, PairLike, SpecError
+from .spec import ConvSpec, PaddingLike, PairLike, SpecError, positive_int
 
 # Elements of one block of im2col columns: large for compute-bound GEMMs (at least
 # _MIN_COMPUTE_BOUND output channels per group), about an L2 cache otherwise.
@@ -112,6 +112,7 @@ def spec_for(
         raise SpecError(f"weight must have 4 dimensions (C_out, C_in/groups, Kh, Kw), "
                         f"not shape {weight_shape}")
     channels = input_shape[1]
+    positive_int("groups", groups)
     if weight_shape[1] * groups != channels:
         raise SpecError(
             f"weight of shape {weight_shape} with groups={groups} expects "

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import inspect
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from .animate import render
 from .plots import ARGUMENTS
-from .spec import ConvSpec, SpecError
+from .spec import ConvSpec, OptionError
 
 # Render options of every animation unless it says otherwise: a pause on the last
 # frame, so the finished output can be read before the loop starts again.
@@ -43,12 +44,12 @@ class Animation:
     def __post_init__(self) -> None:
         unknown = sorted(set(self.options) - set(RENDER_OPTIONS))
         if unknown:
-            raise SpecError(f"gallery entry {self.title!r}: unknown render options "
-                            f"{', '.join(unknown)} (use {', '.join(RENDER_OPTIONS)}; "
-                            "dark=True for the dark theme)")
-        ConvSpec(**self.layer)  # a layer PyTorch refuses fails on import, naming the rule
+            raise OptionError(f"gallery entry {self.title!r}: unknown render options "
+                              f"{', '.join(unknown)} (use {', '.join(RENDER_OPTIONS)}; "
+                              "dark=True for the dark theme)")
+        _ = self.spec  # a layer PyTorch refuses fails on import, naming the rule
 
-    @property
+    @cached_property
     def spec(self) -> ConvSpec:
         """The layer."""
         return ConvSpec(**self.layer)
@@ -73,7 +74,7 @@ class Figure:
 
     def __post_init__(self) -> None:
         if self.argument not in ARGUMENTS:
-            raise SpecError(f"gallery figure {self.argument!r} must be one of "
+            raise OptionError(f"gallery figure {self.argument!r} must be one of "
                             + ", ".join(ARGUMENTS))
 
     @property

@@ -487,25 +487,33 @@ def read_csv(path: PathLike) -> list[Measurement]:
     Columns after ``backend`` are optional; unknown columns are ignored. Raises
     :class:`PlotError` naming the line and column of a malformed value.
     """
-    with open(path, newline="", encoding="utf-8") as handle:
-        reader = csv_module.DictReader(handle)
-        missing = [name for name in _REQUIRED if name not in (reader.fieldnames or [])]
-        if missing:
-            raise PlotError(f"{path}: missing CSV columns: " + ", ".join(missing))
-        kinds = {f.name: str(f.type) for f in fields(Measurement)}
-        rows = []
-        for record in reader:
-            values: dict[str, object] = {}
-            for name, kind in kinds.items():
-                text = record.get(name)
-                if text is None or (text == "" and name not in _REQUIRED):
-                    continue
-                try:
-                    values[name] = _convert(kind, text)
-                except (KeyError, ValueError):
-                    raise PlotError(f"{path}: line {reader.line_num}: {name}={text!r} "
-                                    f"is not a valid {kind}") from None
-            rows.append(Measurement(**values))  # type: ignore[arg-type]
+    try:
+        with open(path, newline="", encoding="utf-8") as handle:
+            return _read_rows(csv_module.DictReader(handle), path)
+    except (UnicodeDecodeError, csv_module.Error) as error:
+        raise PlotError(f"{path}: not a readable CSV file ({error})") from None
+
+
+def _read_rows(reader: csv_module.DictReader[str], path: PathLike) -> list[Measurement]:
+    missing = [name for name in _REQUIRED if name not in (reader.fieldnames or [])]
+    if missing:
+        raise PlotError(f"{path}: missing CSV columns: " + ", ".join(missing))
+    kinds = {f.name: str(f.type) for f in fields(Measurement)}
+    rows = []
+    for record in reader:
+        values: dict[str, object] = {}
+        for name, kind in kinds.items():
+            text = record.get(name)
+            if name in _REQUIRED and not text:
+                raise PlotError(f"{path}: line {reader.line_num}: {name} is empty")
+            if not text:
+                continue
+            try:
+                values[name] = _convert(kind, text)
+            except (KeyError, ValueError):
+                raise PlotError(f"{path}: line {reader.line_num}: {name}={text!r} "
+                                f"is not a valid {kind}") from None
+        rows.append(Measurement(**values))  # type: ignore[arg-type]
     return rows
 
 
@@ -665,23 +673,42 @@ def plot(
     *,
     csv: PathLike | None = None,
     from_csv: PathLike | None = None,
-    repeats: int = DEFAULT_REPEATS,
-    backend: str | Backend = "numpy",
+    repeats: int | None = None,
+    backend: str | Backend | None = None,
     clock: Clock = time.perf_counter,
     progress: ProgressFactory | None = None,
+    **changes: Any,
 ) -> list[Path]:
     """What ``convgif plot`` does: measure (or read ``from_csv``), write ``csv``, draw ``output``.
 
-    ``output`` defaults to ``plot-<argument>.png`` in the current folder. Returns
-    the paths written, the CSV first.
+    ``plan_or_argument`` is a :class:`Plan` or an argument name, whose sweep
+    ``changes`` (the keywords of :func:`plan`) adjust. ``repeats`` defaults to
+    :data:`DEFAULT_REPEATS` and ``backend`` to ``"numpy"``; ``from_csv`` redraws
+    without measuring, so it takes none of these. ``output`` defaults to
+    ``plot-<argument>.png`` in the current folder. Returns the paths written, the
+    CSV first. Paths are checked before anything is measured.
     """
-    the_plan = plan(plan_or_argument) if isinstance(plan_or_argument, str) else plan_or_argument
+    measuring = {"repeats": repeats, "backend": backend, **changes}
+    given = sorted(name for name, value in measuring.items() if value is not None)
+    if from_csv is not None and given:
+        raise PlotError("from_csv redraws without measuring: drop " + ", ".join(given))
+    if isinstance(plan_or_argument, str):
+        the_plan = plan(plan_or_argument, **changes)
+    elif changes:
+        raise PlotError("changes apply to an argument name, not to a Plan: use "
+                        "dataclasses.replace")
+    else:
+        the_plan = plan_or_argument
     figure = Path(f"plot-{the_plan.argument}.png" if output is None else output)
-    _image_format(figure)  # before measuring, not after
+    _image_format(figure)
+    for path in (figure, csv):
+        if path is not None and Path(path).is_dir():
+            raise PlotError(f"{path} is a folder, not a file")
     if from_csv is not None:
         rows = read_csv(from_csv)
     else:
-        rows = sweep(the_plan, repeats=repeats, backend=backend, clock=clock, progress=progress)
+        rows = sweep(the_plan, repeats=repeats or DEFAULT_REPEATS, backend=backend or "numpy",
+                     clock=clock, progress=progress)
     written = [] if csv is None else [write_csv(rows, csv)]
     written.append(draw(rows, figure))
     return written

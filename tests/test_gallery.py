@@ -16,7 +16,7 @@ from convgif import gallery
 from convgif.cli import cli, main
 from convgif.gallery_entries import SECTIONS, Animation, Figure, Section
 from convgif.plots import ARGUMENTS
-from convgif.spec import ConvSpec, SpecError
+from convgif.spec import ConvSpec, OptionError, SpecError
 
 GALLERY = Path(__file__).resolve().parents[1] / "gallery"
 
@@ -105,10 +105,10 @@ def test_a_bad_declaration_fails_naming_the_problem() -> None:
     with pytest.raises(SpecError, match="groups=2 must divide in_channels=3"):
         Animation("x", "x.", dict(in_channels=3, out_channels=2, kernel_size=3,
                                   input_size=7, groups=2))
-    with pytest.raises(SpecError, match="unknown render options theme"):
+    with pytest.raises(OptionError, match="unknown render options theme"):
         Animation("x", "x.", dict(in_channels=1, out_channels=1, kernel_size=3,
                                   input_size=7), options={"theme": "dark"})
-    with pytest.raises(SpecError, match="must be one of"):
+    with pytest.raises(OptionError, match="must be one of"):
         Figure("bias", "x", "x.")
 
 
@@ -126,20 +126,21 @@ def test_commands_name_only_what_differs_from_the_defaults() -> None:
         "convgif render --in-channels 2 --size 9 --out-channels 1 -s 1 -p 2 -d 4x2 --hold 1500")
 
 
-def test_each_readme_command_makes_its_committed_file(tmp_path: Path) -> None:
+def test_each_readme_command_makes_its_committed_file(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     text = (GALLERY / "README.md").read_text(encoding="utf-8")
     lines = [line for block in re.findall(r"^```sh\n(.*?)^```$", text, re.M | re.S)
              for line in block.splitlines()]
     renders = [line for line in lines if line.startswith("convgif render")]
     assert len(renders) == 15
     runner = CliRunner()
-    with runner.isolated_filesystem(temp_dir=tmp_path):
-        for line in renders:
-            args = shlex.split(line)
-            result = runner.invoke(cli, [*args[1:], "--quiet"])
-            assert result.exit_code == 0, result.output
-            name = args[-1] if "-o" in args else result.output.split()[0]
-            assert Path(name).read_bytes() == (GALLERY / name).read_bytes(), line
+    monkeypatch.chdir(tmp_path)
+    for line in renders:
+        args = shlex.split(line)
+        result = runner.invoke(cli, [*args[1:], "--quiet"])
+        assert result.exit_code == 0, result.output
+        name = args[-1] if "-o" in args else result.output.split()[0]
+        assert Path(name).read_bytes() == (GALLERY / name).read_bytes(), line
     plots = sorted(line.split()[-1] for line in lines if line.startswith("convgif plot"))
     assert plots == sorted(ARGUMENTS)
 

@@ -12,7 +12,7 @@ from PIL import Image
 
 from convgif.spec import OptionError
 from convgif.writers import GifWriter, atomic_output, check_timing
-from convgif.writers.gif import MAX_DURATION_MS
+from convgif.writers.gif import MAX_DURATION_MS, MIN_DURATION_MS
 
 
 def palette(entries: int) -> bytes:
@@ -81,13 +81,32 @@ def test_bad_frames_and_palettes_are_refused() -> None:
 
 
 def test_timing_limits() -> None:
-    check_timing(0, 0, 0)
+    check_timing(MIN_DURATION_MS, 0, 0)
     check_timing(MAX_DURATION_MS, 0, 65_535)
     check_timing(MAX_DURATION_MS - 10, 10, 0)
-    for duration, hold, loop in [(-1, 0, 0), (MAX_DURATION_MS + 1, 0, 0), (0, -1, 0),
-                                 (MAX_DURATION_MS, 10, 0), (0, 0, -1), (0, 0, 65_536)]:
+    for duration, hold, loop in [(-1, 0, 0), (0, 0, 0), (MIN_DURATION_MS - 1, 0, 0),
+                                 (MAX_DURATION_MS + 1, 0, 0), (100, -1, 0),
+                                 (MAX_DURATION_MS, 10, 0), (100, 0, -1), (100, 0, 65_536)]:
         with pytest.raises(OptionError):
             check_timing(duration, hold, loop)
+
+
+@pytest.mark.parametrize(("duration", "hold", "delays"),
+                         [(25, 0, (3, 3)), (34, 11, (3, 5)), (20, 4, (2, 2)), (125, 0, (13, 13))])
+def test_delays_round_to_centiseconds_halves_up(duration: int, hold: int,
+                                                delays: tuple[int, int]) -> None:
+    buffer = io.BytesIO()
+    writer = GifWriter(buffer, (2, 1), bytes(12), duration, hold)
+    writer.add(np.zeros((1, 2), np.uint8))
+    writer.add(np.ones((1, 2), np.uint8))
+    writer.close()
+    data = buffer.getvalue()
+    found = []
+    start = data.find(b"!\xf9\x04")
+    while start != -1:
+        found.append(int.from_bytes(data[start + 4:start + 6], "little"))
+        start = data.find(b"!\xf9\x04", start + 1)
+    assert tuple(found) == delays
 
 
 def test_atomic_output_replaces_the_file_on_success(tmp_path: Path) -> None:

@@ -18,18 +18,26 @@ from PIL import Image
 from ..spec import OptionError
 
 MAX_DURATION_MS = 655_350  # a GIF delay is 16 bits of centiseconds
+MIN_DURATION_MS = 20  # browsers play shorter delays (0 or 1 centisecond) as 100 ms
+DEFAULT_DURATION_MS = 300
 DISPOSE_NONE = 1  # leave the frame in place; the next one draws over it
 
 
 def check_timing(duration: int, hold: int, loop: int) -> None:
     """Raise :class:`OptionError` unless the timing options fit in a GIF."""
-    if not 0 <= duration <= MAX_DURATION_MS:
-        raise OptionError(f"duration={duration} ms must be between 0 and {MAX_DURATION_MS}")
+    if not MIN_DURATION_MS <= duration <= MAX_DURATION_MS:
+        raise OptionError(f"duration={duration} ms must be between {MIN_DURATION_MS} and "
+                          f"{MAX_DURATION_MS} (browsers play shorter frames as 100 ms)")
     if hold < 0 or duration + hold > MAX_DURATION_MS:
         raise OptionError(f"hold={hold} ms must be >= 0, with duration + hold at most "
                           f"{MAX_DURATION_MS}")
     if not 0 <= loop <= 65_535:
         raise OptionError(f"loop={loop} must be between 0 (forever) and 65535")
+
+
+def _centiseconds(ms: int) -> int:
+    """``ms`` rounded to the nearest centisecond, halves up (25 ms -> 3)."""
+    return (ms + 5) // 10
 
 
 def _table_bits(palette: bytes) -> int:
@@ -45,19 +53,19 @@ class GifWriter:
 
     ``palette`` holds 2**n RGB entries; its last index must be unused by the
     frames (it becomes the transparent index). ``duration`` and ``hold`` are in
-    ms (a GIF stores centiseconds: they are rounded to 10 ms); ``loop`` is the
+    ms (a GIF stores centiseconds: they are rounded to 10 ms, halves up); ``loop`` is the
     NETSCAPE loop count, 0 for forever. Call :meth:`close` after the last frame.
     """
 
     def __init__(self, fp: BinaryIO, size: tuple[int, int], palette: bytes,
-                 duration: int = 300, hold: int = 0, loop: int = 0) -> None:
+                 duration: int = DEFAULT_DURATION_MS, hold: int = 0, loop: int = 0) -> None:
         check_timing(duration, hold, loop)
         self.fp = fp
         self.size = size
         self.bits = _table_bits(palette)
         self.transparent = (1 << self.bits) - 1
-        self.delay = round(duration / 10)
-        self.last_delay = round((duration + hold) / 10)
+        self.delay = _centiseconds(duration)
+        self.last_delay = _centiseconds(duration + hold)
         self.count = 0
         self._previous: np.ndarray | None = None
         self._pending: tuple[np.ndarray, int, int, bool] | None = None
