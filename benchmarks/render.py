@@ -2,8 +2,9 @@
 
 Run ``python benchmarks/render.py [--runs 5] [--mpl-runs 1]``. Prints:
 
-* a size table for the article's seven GIFs: frames, canvas, our bytes with 20 px
-  cells (as the originals), the original scripts' bytes (their GIFs regenerated
+* two size tables for the article's seven GIFs, one with our default cells (the
+  files ``convgif render`` writes) and one with 20 px cells (as the originals):
+  frames, canvas, our bytes, the original scripts' bytes (their GIFs regenerated
   with today's libraries, 20 px cells), the ratio, and what ``gifsicle -O3`` still
   shaves off our file; then the geometric mean ratio and the largest saving;
 * speed: in-process render+encode frames/s over the seven configurations
@@ -64,16 +65,18 @@ def convgif_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "convgif"]
 
 
-def size_table(folder: Path) -> None:
-    """Print the size table: ours (20 px cells) against the originals and gifsicle -O3."""
+def size_table(folder: Path, cell: int | None) -> None:
+    """Print the size table: ours (``cell`` px cells, None: default) against the originals."""
     gifsicle = shutil.which("gifsicle")
-    print(f"## Size (cells {ORIGINAL_CELL} px, as the originals; light theme, 300 ms/frame)\n")
+    cells = "default cells, as `convgif render` writes" if cell is None else (
+        f"cells {cell} px, as the originals")
+    print(f"## Size ({cells}; light theme, 300 ms/frame)\n")
     print("| configuration (C_in,H,W -> C_out, K, P, S, D, G) | frames | canvas px | "
           "bytes (ours) | bytes (original) | ratio | gifsicle -O3 | gifsicle saves |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     ratios, savings = [], []
     for label, spec, original in CONFIGS:
-        done = convgif.render(spec, folder / f"{spec.slug}.gif", cell_size=ORIGINAL_CELL)
+        done = convgif.render(spec, folder / f"{spec.slug}.gif", cell_size=cell)
         ratio = done.bytes / original
         ratios.append(ratio)
         if gifsicle:
@@ -282,7 +285,9 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
-        size_table(folder)
+        size_table(folder, None)
+        print()
+        size_table(folder, ORIGINAL_CELL)
         frames = sum(spec.n_steps for _, spec, _ in CONFIGS)
         print(f"\n## Speed ({os.cpu_count()} cores; {frames} frames over the seven "
               "configurations)\n")
