@@ -171,7 +171,7 @@ def trace_command(as_json: bool, **layer: Any) -> None:
               help="The GIF to write; missing folders are created [default: <slug>.gif].")
 @click.option("--duration", type=int, default=DEFAULT_DURATION_MS, show_default=True,
               metavar="MS",
-              help="Time per frame in ms (GIF rounds it to 10 ms).")
+              help="Time per frame in ms, at least 20 (GIF rounds it to 10 ms).")
 @click.option("--hold", type=int, default=0, show_default=True, metavar="MS",
               help="Extra time on the last frame in ms.")
 @click.option("--loop", type=int, default=0, show_default=True, metavar="N",
