@@ -4,15 +4,18 @@ Plus the ``padding_mode`` of ``torch.nn.Conv2d``. No Python loop runs over outpu
 positions: loops run over kernel taps, batch items and blocks of output rows or of
 groups, and BLAS does the arithmetic.
 
-One path serves every layer. The input is padded and split into stride phases
-(input rows ``ry::Sh``, columns ``rx::Sw``; with stride 1 the padded input itself),
-each flattened per channel. In that layout the cells one kernel tap reads for a
-block of output rows form a single contiguous slice (rows as wide as a phase row;
-the extra columns are dropped at the end), so im2col is one contiguous copy per
-tap, and one GEMM per group (batched) finishes the block. Blocks bound the size of
-the im2col columns; layers with few output channels per group (depthwise) use
-cache-sized blocks of groups. Temporaries live in per-thread scratch buffers reused
-between calls, so a call allocates little besides its result.
+The input is padded and flattened per channel (rows ``Wp`` wide), so that the
+cells one kernel tap reads for a block of output rows form a single contiguous
+slice (the extra columns of each row are dropped at the end). Stride-1 layers
+copy only the ``Kw`` column shifts of each channel; one GEMM per group (batched)
+gives every output channel's partial sums per kernel row, which are added up
+shifted by whole input rows. Strided layers are first split into stride phases
+(input rows ``ry::Sh``, columns ``rx::Sw``) read with stride 1; im2col is then one
+contiguous copy per tap and one GEMM per group finishes the block. A row of ones
+in the GEMM operand adds the bias. Blocks bound the size of the temporaries;
+layers with few output channels per group (depthwise) use cache-sized blocks of
+groups. Temporaries live in per-thread scratch buffers reused between calls, so a
+call allocates little besides its result.
 """
 
 from __future__ import annotations
@@ -23,10 +26,10 @@ import numpy as np
 
 from .spec import ConvSpec, PaddingLike, PairLike, SpecError, positive_int
 
-# Elements of one block of im2col columns: large for compute-bound GEMMs (at least
+# Elements of one block of temporaries: large for compute-bound GEMMs (at least
 # _MIN_COMPUTE_BOUND output channels per group), about an L2 cache otherwise.
 _GEMM_BUDGET = 1 << 22
-_CACHE_BUDGET = 1 << 19
+_CACHE_BUDGET = 1 << 20
 _MIN_COMPUTE_BOUND = 8
 
 # Scratch buffers up to this many bytes are kept for the next call (per thread).
@@ -165,8 +168,7 @@ def conv2d(
     xp = pad_input(x.astype(dtype, copy=False), spec,
                    _scratch_array("padded", (x.shape[0], x.shape[1], *spec.padded_size), dtype))
     w = w.astype(dtype, copy=False)
-    shift = np.zeros((spec.out_channels, 1, 1), dtype) if b is None else (
-        b.astype(dtype, copy=False)[:, None, None])
+    shift = np.zeros(spec.out_channels, dtype) if b is None else b.astype(dtype, copy=False)
     out = _conv(xp, w, shift, spec)
     return out[0] if unbatched else out
 
@@ -176,60 +178,75 @@ def _phases(xp: np.ndarray, spec: ConvSpec) -> tuple[np.ndarray, int, list[tuple
 
     Returns ``flat`` of shape (phases, N, C, Hq*Wq), the phase row width ``Wq`` and,
     per tap in (ky, kx) order, ``(phase, offset)``: for output cell (r, q) the tap
-    reads ``flat[phase, :, :, offset + r*Wq + q]``. With stride 1 the only phase is
-    the padded input itself, so every tap's view of all outputs is one contiguous
-    slice ("shifted GEMM"); a stride (Sh, Sw) turns into at most Sh*Sw phases
-    (input rows ``ry::Sh``, columns ``rx::Sw``) read with stride 1.
+    reads ``flat[phase, :, :, offset + r*Wq + q]``. A stride (Sh, Sw) turns into at
+    most Sh*Sw phases (input rows ``ry::Sh``, columns ``rx::Sw``) read with stride 1.
     """
     n, c, hp, wp = xp.shape
     (sh, sw), (kh, kw), (dh, dw) = spec.strides, spec.kernel, spec.dilations
     hq, wq = -(-hp // sh), -(-wp // sw)
     shifts = [(divmod(ky * dh, sh), divmod(kx * dw, sw)) for ky in range(kh) for kx in range(kw)]
     used = sorted({(ry, rx) for (_, ry), (_, rx) in shifts})
-    if (sh, sw) == (1, 1):
-        flat = xp.reshape(1, n, c, hp * wp)
-    else:
-        grid = _scratch_array("phases", (len(used), n, c, hq, wq), xp.dtype)
-        for index, (ry, rx) in enumerate(used):
-            part = xp[:, :, ry::sh, rx::sw]
-            ph, pw = part.shape[2:]
-            grid[index, :, :, :ph, :pw] = part
-            # Cells past a shorter phase feed only dropped columns; zero them anyway.
-            grid[index, :, :, ph:] = 0
-            grid[index, :, :, :ph, pw:] = 0
-        flat = grid.reshape(len(used), n, c, hq * wq)
+    grid = _scratch_array("phases", (len(used), n, c, hq, wq), xp.dtype)
+    for index, (ry, rx) in enumerate(used):
+        part = xp[:, :, ry::sh, rx::sw]
+        ph, pw = part.shape[2:]
+        grid[index, :, :, :ph, :pw] = part
+        # Cells past a shorter phase feed only dropped columns; zero them anyway.
+        grid[index, :, :, ph:] = 0
+        grid[index, :, :, :ph, pw:] = 0
+    flat = grid.reshape(len(used), n, c, hq * wq)
     taps = [(used.index((ry, rx)), qy * wq + qx) for (qy, ry), (qx, rx) in shifts]
     return flat, wq, taps
 
 
-def _blocks(spec: ConvSpec, wq: int, taps: int) -> tuple[int, int]:
-    """Output rows and groups per block, so that one block's im2col columns stay bounded.
+def _blocks(spec: ConvSpec, per_row: int, halo: int = 0) -> tuple[int, int]:
+    """Output rows and groups per block, so that one block's temporaries stay bounded.
 
-    A block's columns hold ``C_in/groups * taps`` elements per group and position.
-    With few output channels per group the GEMM is memory-bound and blocks are
-    cache-sized (``_CACHE_BUDGET``), else as large as ``_GEMM_BUDGET`` allows.
-    Blocks hold whole rows of all groups first, then fewer rows, then fewer groups.
+    ``per_row`` is the number of temporary elements per group and output row,
+    ``halo`` the number of extra rows a block needs. With few output channels per
+    group the GEMM is memory-bound and blocks are cache-sized (``_CACHE_BUDGET``),
+    else as large as ``_GEMM_BUDGET`` allows. Blocks hold whole rows of all groups
+    first, then fewer rows, then fewer groups.
     """
     budget = _GEMM_BUDGET if spec.groups_out >= _MIN_COMPUTE_BOUND else _CACHE_BUDGET
-    per_row = spec.groups_in * taps * wq
-    rows = max(1, min(spec.output_size[0], budget // per_row))
-    groups = max(1, min(spec.groups, budget // (per_row * rows)))
+    rows = max(1, min(spec.output_size[0], budget // per_row - halo))
+    groups = max(1, min(spec.groups, budget // (per_row * (rows + halo))))
     return rows, groups
 
 
-def _conv(xp: np.ndarray, w: np.ndarray, bias: np.ndarray, spec: ConvSpec) -> np.ndarray:
-    """im2col on the phase-flat input (contiguous slice copies), one GEMM per group and block.
+def _with_bias(w: np.ndarray, bias: np.ndarray) -> np.ndarray:
+    """Append ``bias`` (groups, rows) as a last column to ``w`` (groups, rows, K).
 
-    ``bias`` (C_out, 1, 1) is added while a block is copied into the output.
+    The im2col columns get a matching last row of ones, so the GEMM adds the bias.
+    """
+    out = np.empty((*w.shape[:2], w.shape[2] + 1), dtype=w.dtype)
+    out[:, :, :-1] = w
+    out[:, :, -1] = bias
+    return out
+
+
+def _conv(xp: np.ndarray, w: np.ndarray, bias: np.ndarray, spec: ConvSpec) -> np.ndarray:
+    """The convolution of the padded input ``xp`` (contiguous) with bias (C_out,)."""
+    if spec.strides == (1, 1):
+        return _conv_shifted(xp, w, bias, spec)
+    return _conv_phases(xp, w, bias, spec)
+
+
+def _conv_phases(xp: np.ndarray, w: np.ndarray, bias: np.ndarray, spec: ConvSpec) -> np.ndarray:
+    """Strided layers: im2col on the phase-flat input (a contiguous slice copy per tap).
+
+    One GEMM per group and block; a row of ones in the columns adds the bias.
     """
     flat, wq, taps = _phases(xp, spec)
     n, (oh, ow) = xp.shape[0], spec.output_size
     cg, og, t = spec.groups_in, spec.groups_out, len(taps)
-    wg = w.reshape(spec.groups, og, cg * t)  # reduction order (channel, ky, kx), as cols below
-    rows, groups = _blocks(spec, wq, t)
-    cols = _scratch_array("cols", (groups, cg * t, rows * wq), xp.dtype)
-    taps_of_cols = cols.reshape(groups, cg, t, rows * wq)
-    wide = _scratch_array("wide", (groups, og, rows * wq), xp.dtype)
+    # Reduction order (channel, ky, kx), as the columns below, then the bias.
+    wg = _with_bias(w.reshape(spec.groups, og, cg * t), bias.reshape(spec.groups, og))
+    rows, groups = _blocks(spec, (cg * t + 1 + og) * wq)
+    cols = _scratch_array("cols", (groups, cg * t + 1, rows * wq), xp.dtype)
+    cols[:, -1] = 1
+    taps_of_cols = cols[:, :-1].reshape(groups, cg, t, rows * wq)
+    wide = _scratch_array("wide", (groups * og, rows, wq), xp.dtype)
     out = np.empty((n, spec.out_channels, oh, ow), dtype=xp.dtype)
     for i in range(n):
         for g0 in range(0, spec.groups, groups):
@@ -241,7 +258,58 @@ def _conv(xp: np.ndarray, w: np.ndarray, bias: np.ndarray, spec: ConvSpec) -> np
                 for k, (phase, offset) in enumerate(taps):
                     src = flat[phase, i, inputs, start + offset : start + offset + length]
                     taps_of_cols[:gb, :, k, :length] = src.reshape(gb, cg, length)
-                np.matmul(wg[g0 : g0 + gb], cols[:gb, :, :length], out=wide[:gb, :, :length])
-                np.add(wide[:gb].reshape(gb * og, rows, wq)[:, : r1 - r0, :ow], bias[outputs],
-                       out=out[i, outputs, r0:r1])
+                products = wide[: gb * og].reshape(gb, og, rows * wq)[:, :, :length]
+                np.matmul(wg[g0 : g0 + gb], cols[:gb, :, :length], out=products)
+                out[i, outputs, r0:r1] = wide[: gb * og, : r1 - r0, :ow]
+    return out
+
+
+def _conv_shifted(xp: np.ndarray, w: np.ndarray, bias: np.ndarray, spec: ConvSpec) -> np.ndarray:
+    """Stride 1: GEMM on the column shifts of the flat input, then a sum of row shifts.
+
+    With the padded input flattened per channel (rows ``Wp`` wide), tap (ky, kx)
+    reads ``flat[c, ky*Dh*Wp + kx*Dw + r*Wp + q]`` for output cell (r, q). So the
+    columns hold only the ``Kw`` shifted copies of each channel (one contiguous
+    copy each); one GEMM per group and block makes, for every output channel and
+    kernel row ky, the partial sums over (channel, kx) at every position; and
+    output channel o sums ``parts[o, ky]`` shifted by ``ky*Dh*Wp``. Columns past
+    ``Ow`` in each row are dropped at the end; a row of ones adds the bias.
+    """
+    n, c, hp, wp = xp.shape
+    (oh, ow), (kh, kw), (dh, dw) = spec.output_size, spec.kernel, spec.dilations
+    cg, og, reach = spec.groups_in, spec.groups_out, (kh - 1) * dh
+    flat = xp.reshape(n, c, hp * wp)
+    # Rows (o, ky), reduction order (channel, kx) as the columns below, then the bias.
+    wk = w.reshape(spec.groups, og, cg, kh, kw).transpose(0, 1, 3, 2, 4)
+    bias_rows = np.zeros((spec.groups, og, kh), dtype=w.dtype)
+    bias_rows[:, :, 0] = bias.reshape(spec.groups, og)
+    wg = _with_bias(wk.reshape(spec.groups, og * kh, cg * kw),
+                    bias_rows.reshape(spec.groups, og * kh))
+    rows, groups = _blocks(spec, (cg * kw + 1 + og * kh) * wp, reach)
+    size = (rows + reach) * wp
+    cols = _scratch_array("cols", (groups, cg * kw + 1, size), xp.dtype)
+    cols[:, -1] = 1
+    shifts_of_cols = cols[:, :-1].reshape(groups, cg, kw, size)
+    parts = _scratch_array("parts", (groups * og, kh, size), xp.dtype)
+    out = np.empty((n, spec.out_channels, oh, ow), dtype=xp.dtype)
+    for i in range(n):
+        for g0 in range(0, spec.groups, groups):
+            gb = min(groups, spec.groups - g0)
+            inputs, outputs = slice(g0 * cg, (g0 + gb) * cg), slice(g0 * og, (g0 + gb) * og)
+            for r0 in range(0, oh, rows):
+                r1 = min(oh, r0 + rows)
+                length = (r1 - r0 - 1) * wp + ow
+                full = length + reach * wp
+                for kx in range(kw):
+                    start = r0 * wp + kx * dw
+                    src = flat[i, inputs, start : start + full]
+                    shifts_of_cols[:gb, :, kx, :full] = src.reshape(gb, cg, full)
+                block = parts[: gb * og]
+                np.matmul(wg[g0 : g0 + gb], cols[:gb, :, :full],
+                          out=block.reshape(gb, og * kh, size)[:, :, :full])
+                total = block[:, 0, :length]
+                for ky in range(1, kh):
+                    np.add(total, block[:, ky, ky * dh * wp : ky * dh * wp + length], out=total)
+                cells = block[:, 0, : (r1 - r0) * wp].reshape(gb * og, r1 - r0, wp)
+                out[i, outputs, r0:r1] = cells[:, :, :ow]
     return out
