@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_ruff_finds_nothing() -> None:
-    if shutil.which("ruff") is None:
+    if importlib.util.find_spec("ruff") is None:
         pytest.skip("ruff is not installed (pip install -e '.[test]')")
     result = subprocess.run([sys.executable, "-m", "ruff", "check", "--quiet", str(ROOT)],
                             capture_output=True, text=True, cwd=ROOT)
