@@ -56,6 +56,12 @@ def _fill(canvas: np.ndarray, box: Box, colour: int) -> None:
     canvas[top:bottom, left:right] = colour
 
 
+def _copy(canvas: np.ndarray, source: np.ndarray, box: Box) -> None:
+    """Copy ``box`` of ``source`` onto ``canvas``."""
+    left, top, right, bottom = box
+    canvas[top:bottom, left:right] = source[top:bottom, left:right]
+
+
 def _outline(canvas: np.ndarray, box: Box, colour: int, width: int) -> None:
     """A rectangle ``width`` px wide centred on the lines of ``box`` (right/bottom exclusive)."""
     left, top, right, bottom = box
@@ -184,8 +190,7 @@ class Painter:
         for channel, bank in enumerate(lay.kernels):
             if channel not in active:
                 for kernel in bank:
-                    left_, top_, right_, bottom_ = kernel.box
-                    frame[top_:bottom_, left_:right_] = self.state[top_:bottom_, left_:right_]
+                    _copy(frame, self.state, kernel.box)
         for grid in lay.inputs:
             _outline(frame, grid.span_box(top, left, bottom, right), c["footprint"], 2)
         _text(frame, Text(status_text(spec, step.index, step.outputs), lay.status[0],
