@@ -21,6 +21,7 @@ call allocates little besides its result.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -214,6 +215,15 @@ def _blocks(spec: ConvSpec, per_row: int, halo: int = 0) -> tuple[int, int]:
     return rows, groups
 
 
+def _block_ranges(spec: ConvSpec, batch: int, groups: int, rows: int
+                  ) -> Iterator[tuple[int, int, int, int, int]]:
+    """Blocks in order: (batch item, first group, groups in block, first row, end row)."""
+    for i in range(batch):
+        for g0 in range(0, spec.groups, groups):
+            for r0 in range(0, spec.output_size[0], rows):
+                yield i, g0, min(groups, spec.groups - g0), r0, min(spec.output_size[0], r0 + rows)
+
+
 def _with_bias(w: np.ndarray, bias: np.ndarray) -> np.ndarray:
     """Append ``bias`` (groups, rows) as a last column to ``w`` (groups, rows, K).
 
@@ -248,19 +258,15 @@ def _conv_phases(xp: np.ndarray, w: np.ndarray, bias: np.ndarray, spec: ConvSpec
     taps_of_cols = cols[:, :-1].reshape(groups, cg, t, rows * wq)
     wide = _scratch_array("wide", (groups * og, rows, wq), xp.dtype)
     out = np.empty((n, spec.out_channels, oh, ow), dtype=xp.dtype)
-    for i in range(n):
-        for g0 in range(0, spec.groups, groups):
-            gb = min(groups, spec.groups - g0)
-            inputs, outputs = slice(g0 * cg, (g0 + gb) * cg), slice(g0 * og, (g0 + gb) * og)
-            for r0 in range(0, oh, rows):
-                r1 = min(oh, r0 + rows)
-                start, length = r0 * wq, (r1 - r0 - 1) * wq + ow
-                for k, (phase, offset) in enumerate(taps):
-                    src = flat[phase, i, inputs, start + offset : start + offset + length]
-                    taps_of_cols[:gb, :, k, :length] = src.reshape(gb, cg, length)
-                products = wide[: gb * og].reshape(gb, og, rows * wq)[:, :, :length]
-                np.matmul(wg[g0 : g0 + gb], cols[:gb, :, :length], out=products)
-                out[i, outputs, r0:r1] = wide[: gb * og, : r1 - r0, :ow]
+    for i, g0, gb, r0, r1 in _block_ranges(spec, n, groups, rows):
+        inputs, outputs = slice(g0 * cg, (g0 + gb) * cg), slice(g0 * og, (g0 + gb) * og)
+        start, length = r0 * wq, (r1 - r0 - 1) * wq + ow
+        for k, (phase, offset) in enumerate(taps):
+            src = flat[phase, i, inputs, start + offset : start + offset + length]
+            taps_of_cols[:gb, :, k, :length] = src.reshape(gb, cg, length)
+        products = wide[: gb * og].reshape(gb, og, rows * wq)[:, :, :length]
+        np.matmul(wg[g0 : g0 + gb], cols[:gb, :, :length], out=products)
+        out[i, outputs, r0:r1] = wide[: gb * og, : r1 - r0, :ow]
     return out
 
 
@@ -292,24 +298,20 @@ def _conv_shifted(xp: np.ndarray, w: np.ndarray, bias: np.ndarray, spec: ConvSpe
     shifts_of_cols = cols[:, :-1].reshape(groups, cg, kw, size)
     parts = _scratch_array("parts", (groups * og, kh, size), xp.dtype)
     out = np.empty((n, spec.out_channels, oh, ow), dtype=xp.dtype)
-    for i in range(n):
-        for g0 in range(0, spec.groups, groups):
-            gb = min(groups, spec.groups - g0)
-            inputs, outputs = slice(g0 * cg, (g0 + gb) * cg), slice(g0 * og, (g0 + gb) * og)
-            for r0 in range(0, oh, rows):
-                r1 = min(oh, r0 + rows)
-                length = (r1 - r0 - 1) * wp + ow
-                full = length + reach * wp
-                for kx in range(kw):
-                    start = r0 * wp + kx * dw
-                    src = flat[i, inputs, start : start + full]
-                    shifts_of_cols[:gb, :, kx, :full] = src.reshape(gb, cg, full)
-                block = parts[: gb * og]
-                np.matmul(wg[g0 : g0 + gb], cols[:gb, :, :full],
-                          out=block.reshape(gb, og * kh, size)[:, :, :full])
-                total = block[:, 0, :length]
-                for ky in range(1, kh):
-                    np.add(total, block[:, ky, ky * dh * wp : ky * dh * wp + length], out=total)
-                cells = block[:, 0, : (r1 - r0) * wp].reshape(gb * og, r1 - r0, wp)
-                out[i, outputs, r0:r1] = cells[:, :, :ow]
+    for i, g0, gb, r0, r1 in _block_ranges(spec, n, groups, rows):
+        inputs, outputs = slice(g0 * cg, (g0 + gb) * cg), slice(g0 * og, (g0 + gb) * og)
+        length = (r1 - r0 - 1) * wp + ow
+        full = length + reach * wp
+        for kx in range(kw):
+            start = r0 * wp + kx * dw
+            src = flat[i, inputs, start : start + full]
+            shifts_of_cols[:gb, :, kx, :full] = src.reshape(gb, cg, full)
+        block = parts[: gb * og]
+        np.matmul(wg[g0 : g0 + gb], cols[:gb, :, :full],
+                  out=block.reshape(gb, og * kh, size)[:, :, :full])
+        total = block[:, 0, :length]
+        for ky in range(1, kh):
+            np.add(total, block[:, ky, ky * dh * wp : ky * dh * wp + length], out=total)
+        cells = block[:, 0, : (r1 - r0) * wp].reshape(gb * og, r1 - r0, wp)
+        out[i, outputs, r0:r1] = cells[:, :, :ow]
     return out
