@@ -168,7 +168,8 @@ class Painter:
         top, left, bottom, right = step.window
         for grid in lay.inputs:
             for tap in step.taps:
-                _fill(frame, grid.cell_box(tap.row, tap.col), c["tap"])
+                _fill(frame, grid.cell_box(tap.row, tap.col),
+                      c["tap_padding"] if tap.padding else c["tap"])
         for out in step.outputs:
             for kernel in lay.kernels[out.channel]:
                 _grid(frame, kernel, c["kernel_active"], c["grid"])

@@ -24,11 +24,13 @@ COMFORT_SIDE = 1400  # the automatic cell size shrinks until the canvas fits thi
 LEGEND = (
     ("padding", "padding"),
     ("tap", "read by the kernel"),
+    ("tap_padding", "padding read by the kernel"),
     ("footprint", "kernel footprint"),
     ("kernel_active", "kernels in use"),
     ("done", "computed"),
     ("current", "being computed"),
 )
+PADDING_ONLY = frozenset({"padding", "tap_padding"})  # legend entries shown only with padding
 
 
 @dataclass(frozen=True)
@@ -180,7 +182,7 @@ def _layout(spec: ConvSpec, cell: int) -> Layout:
         for i in range(g)
     ] if g > 1 else []
     legend_items = [(colour, label, text_width(label, size)) for colour, label in LEGEND
-                    if colour != "padding" or any(spec.pads)]
+                    if colour not in PADDING_ONLY or any(spec.pads)]
     swatch = max(12, min(cell, lh))
     caption_w = text_width(spec.caption, size)
     # The last step's status line is the widest: its numbers have the most digits.

@@ -26,6 +26,7 @@ class Theme:
     cell: RGB  # an input cell
     padding: RGB  # a padding cell
     tap: RGB  # an input cell read by the current kernel tap
+    tap_padding: RGB  # a padding cell read by the current kernel tap
     footprint: RGB  # the outline of the dilated kernel's extent
     kernel: RGB  # a kernel not in use
     kernel_active: RGB  # a kernel in use
@@ -47,6 +48,7 @@ LIGHT = Theme(
     cell=(255, 255, 255),
     padding=(212, 190, 245),
     tap=(26, 150, 145),
+    tap_padding=(124, 84, 200),
     footprint=(232, 110, 30),
     kernel=(255, 255, 255),
     kernel_active=(26, 150, 145),
@@ -64,6 +66,7 @@ DARK = Theme(
     cell=(22, 27, 34),
     padding=(72, 52, 112),
     tap=(46, 196, 182),
+    tap_padding=(176, 132, 255),
     footprint=(255, 150, 60),
     kernel=(22, 27, 34),
     kernel_active=(46, 196, 182),

@@ -189,14 +189,18 @@ def check_frame(spec: ConvSpec, rgb: np.ndarray, index: int, cell: int, theme: T
     """Every input, kernel and output cell of frame ``index`` has the colour its role needs."""
     lay = layout(spec, cell)
     step = list(trace(spec))[index]
-    taps = {(tap.row, tap.col) for tap in step.taps}
+    taps = {(tap.row, tap.col): tap.padding for tap in step.taps}
     top, _, left, _ = spec.pads
     height, width = spec.size
     for grid in lay.inputs:
         for r in range(grid.rows):
             for c in range(grid.cols):
                 inside = top <= r < top + height and left <= c < left + width
-                want = theme.tap if (r, c) in taps else theme.cell if inside else theme.padding
+                if (r, c) in taps:
+                    assert taps[r, c] == (not inside)
+                    want = theme.tap_padding if taps[r, c] else theme.tap
+                else:
+                    want = theme.cell if inside else theme.padding
                 assert majority(rgb, grid.cell_box(r, c)) == want, ("input", r, c)
     active = {out.channel for out in step.outputs}
     for channel, bank in enumerate(lay.kernels):
@@ -232,7 +236,7 @@ def test_frames_show_taps_kernels_and_outputs(spec: ConvSpec, theme: str, cell: 
 def test_themes_tell_the_roles_apart() -> None:
     # The pixel test can only tell roles apart if their colours differ.
     for theme in THEMES.values():
-        assert len({theme.cell, theme.padding, theme.tap}) == 3
+        assert len({theme.cell, theme.padding, theme.tap, theme.tap_padding}) == 4
         assert len({theme.kernel, theme.kernel_active}) == 2
         assert len({theme.output, theme.done, theme.current}) == 3
 
