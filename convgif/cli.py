@@ -21,7 +21,6 @@ from .spec import (
     PADDING_MODES,
     ConvgifError,
     ConvSpec,
-    SpecError,
     pair_text,
     parse_pair,
 )
@@ -128,15 +127,18 @@ def layer_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
-def build_spec(**layer: Any) -> ConvSpec:
-    """A ConvSpec from parsed layer options; a SpecError becomes a usage error."""
-    try:
-        return ConvSpec(**layer)
-    except SpecError as error:
-        raise click.UsageError(str(error)) from None
+class Commands(click.Group):
+    """The command group: a library error in any command becomes a usage error (exit 2)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command, turning a :class:`ConvgifError` into a one-line usage error."""
+        try:
+            return super().invoke(ctx)
+        except ConvgifError as error:
+            raise click.UsageError(str(error)) from None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="convgif")
 def cli() -> None:
     """See what a 2D convolution layer (torch.nn.Conv2d) does in the forward pass."""
@@ -147,7 +149,7 @@ def cli() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def shape(as_json: bool, **layer: Any) -> None:
     """Print the output shape (with its formula), parameters, MACs and frame count."""
-    spec = build_spec(**layer)
+    spec = ConvSpec(**layer)
     if as_json:
         click.echo(json.dumps(spec.summary()))
     else:
@@ -160,7 +162,7 @@ def shape(as_json: bool, **layer: Any) -> None:
               help="Print one JSON object per line (JSON Lines).")
 def trace_command(as_json: bool, **layer: Any) -> None:
     """Print the sliding steps: output cell per group and the input cell of every tap."""
-    spec = build_spec(**layer)
+    spec = ConvSpec(**layer)
     for step in trace(spec):
         click.echo(json.dumps(step.to_dict()) if as_json else step.describe())
 
@@ -186,7 +188,7 @@ def trace_command(as_json: bool, **layer: Any) -> None:
 def render(output: str | None, duration: int, hold: int, loop: int, cell_size: int | None,
            theme: str, max_frames: int, quiet: bool, **layer: Any) -> None:
     """Write an animated GIF of the forward pass, one frame per sliding step."""
-    spec = build_spec(**layer)
+    spec = ConvSpec(**layer)
     with Progress("rendering", spec.n_steps, quiet or spec.n_steps < PROGRESS_MIN_FRAMES) as bar:
         done = render_gif(spec, output, duration=duration, hold=hold, loop=loop,
                           cell_size=cell_size, theme=theme, max_frames=max_frames,
@@ -232,15 +234,12 @@ def plot_command(argument: str, x: str | None, values: str | None, series: str |
     """
     from . import plots  # matplotlib and torch load only when a figure is drawn or timed
 
-    try:
-        written = plots.plot(
-            argument, output, csv=csv_path, from_csv=from_csv, repeats=repeats,
-            backend=backend, x=x, values=values, series=series, size=size, batch=batch,
-            progress=lambda total: click.progressbar(
-                length=total, label=f"measuring {argument}", file=sys.stderr, hidden=quiet),
-        )
-    except ConvgifError as error:
-        raise click.UsageError(str(error)) from None
+    written = plots.plot(
+        argument, output, csv=csv_path, from_csv=from_csv, repeats=repeats,
+        backend=backend, x=x, values=values, series=series, size=size, batch=batch,
+        progress=lambda total: click.progressbar(
+            length=total, label=f"measuring {argument}", file=sys.stderr, hidden=quiet),
+    )
     for path in written:
         click.echo(path)
 
@@ -274,14 +273,11 @@ def gallery_command(folder: str, check: bool, measure: bool, jobs: int | None,
         bar.length = total
         bar.update(done)
 
-    try:
-        with bar:
-            if check:
-                problems = gallery.check(folder, jobs=jobs, progress=show)
-            else:
-                result = gallery.build(folder, jobs=jobs, plots=measure, progress=show)
-    except ConvgifError as error:
-        raise click.UsageError(str(error)) from None
+    with bar:
+        if check:
+            problems = gallery.check(folder, jobs=jobs, progress=show)
+        else:
+            result = gallery.build(folder, jobs=jobs, plots=measure, progress=show)
     if check:
         for problem in problems:
             click.echo(f"{Path(folder, problem.file)}: {problem.reason}")
@@ -298,7 +294,7 @@ def gallery_command(folder: str, check: bool, measure: bool, jobs: int | None,
     click.echo(f"{len(result.written)} written, {len(result.unchanged)} unchanged")
 
 
-def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+def _fail(message: str, code: int) -> NoReturn:
     click.echo(f"convgif: error: {' '.join(message.split())}", err=True)
     sys.exit(code)
 
@@ -313,7 +309,7 @@ def main(argv: list[str] | None = None) -> None:
         _fail("interrupted", 130)
     except click.ClickException as error:
         _fail(error.format_message(), EXIT_USAGE)
-    except (ConvgifError, OSError) as error:
+    except OSError as error:
         _fail(str(error), EXIT_USAGE)
     except KeyboardInterrupt:
         _fail("interrupted", 130)
