@@ -1,12 +1,14 @@
 """Time convgif.conv2d against torch on the CPU (float32) on a few common layer shapes.
 
-Run ``python benchmarks/engine.py [--runs 15] [--rounds 3]``. Each round times
+Run ``python benchmarks/engine.py [--runs 7] [--rounds 9]``. Each round times
 every NumPy case, pauses, then times every torch case (imported only then), so the
-two BLAS thread pools never compete for the cores; rounds alternate because this
-machine's speed drifts. Prints the median and min milliseconds per case over all
-rounds' calls (each after two warm-up calls), the ratio of the medians (numpy /
-torch) and the geometric mean of the ratios. Targets: dense layers within 1.5x of torch,
-depthwise within 4x, geometric mean within 2x.
+two BLAS thread pools never compete for the cores. This machine's speed drifts by
+up to 2x within seconds, so rounds are short and many, and a case's ratio is the
+median over rounds of (numpy median / torch median in that round): each ratio
+compares blocks timed seconds apart. Prints the median and min milliseconds per
+case over all rounds' calls (each block after two warm-up calls), that ratio with
+the range of the rounds' ratios, and the geometric mean of the ratios. Targets:
+dense layers within 1.5x of torch, depthwise within 4x, geometric mean within 2x.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import numpy as np
 import convgif
 
 DENSE_TARGET, DEPTHWISE_TARGET, MEAN_TARGET = 1.5, 4.0, 2.0
-PAUSE_S = 1.0
+PAUSE_S = 0.5
 
 # name, input shape, output channels, kernel size, other conv2d arguments.
 CASES: list[tuple[str, tuple[int, int, int, int], int, int, dict[str, int]]] = [
@@ -84,35 +86,40 @@ def time_torch(runs: int) -> tuple[list[list[float]], str]:
 def main() -> None:
     """Time every case and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=15, help="timed calls per case and round")
-    parser.add_argument("--rounds", type=int, default=3,
+    parser.add_argument("--runs", type=int, default=7, help="timed calls per case and round")
+    parser.add_argument("--rounds", type=int, default=9,
                         help="rounds of a numpy block then a torch block (this machine drifts)")
     args = parser.parse_args()
     numpy_times: list[list[float]] = [[] for _ in CASES]
     torch_times: list[list[float]] = [[] for _ in CASES]
+    round_ratios: list[list[float]] = [[] for _ in CASES]
     for _ in range(args.rounds):
-        for case, times in enumerate(time_numpy(args.runs)):
-            numpy_times[case] += times
+        numpy_round = time_numpy(args.runs)
         time.sleep(PAUSE_S)  # BLAS worker threads go idle before the other library runs
         torch_round, torch_label = time_torch(args.runs)
-        for case, times in enumerate(torch_round):
-            torch_times[case] += times
         time.sleep(PAUSE_S)
+        for case, (numpy_case, torch_case) in enumerate(zip(numpy_round, torch_round,
+                                                            strict=True)):
+            numpy_times[case] += numpy_case
+            torch_times[case] += torch_case
+            round_ratios[case].append(statistics.median(numpy_case)
+                                      / statistics.median(torch_case))
     blas = {k: os.environ[k] for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE",
                                        "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")
             if k in os.environ}
     print(f"numpy {np.__version__}, {torch_label}, {os.cpu_count()} CPUs, "
           f"{platform.machine()}, env {blas or 'no OPENBLAS_/OMP_ variables'}; "
           f"{args.rounds} rounds x {args.runs} runs")
-    print(f"{'case':32} {'numpy ms':>15} {'torch ms':>15} {'ratio':>6}  target")
+    print(f"{'case':32} {'numpy ms':>15} {'torch ms':>15} {'ratio':>6} {'rounds':>11}  target")
     print(f"{'':32} {'median   min':>15} {'median   min':>15}")
     ratios = []
-    for (name, *_), numpy_case, torch_case in zip(CASES, numpy_times, torch_times, strict=True):
-        n_med, t_med = statistics.median(numpy_case), statistics.median(torch_case)
-        ratios.append(n_med / t_med)
+    for (name, *_), numpy_case, torch_case, case_ratios in zip(
+            CASES, numpy_times, torch_times, round_ratios, strict=True):
+        ratios.append(statistics.median(case_ratios))
         target = DEPTHWISE_TARGET if "G128" in name else DENSE_TARGET
-        print(f"{name:32} {n_med:7.2f} {min(numpy_case):7.2f} {t_med:7.2f} "
-              f"{min(torch_case):7.2f} {ratios[-1]:6.2f}  <= {target} "
+        print(f"{name:32} {statistics.median(numpy_case):7.2f} {min(numpy_case):7.2f} "
+              f"{statistics.median(torch_case):7.2f} {min(torch_case):7.2f} "
+              f"{ratios[-1]:6.2f} {min(case_ratios):5.2f}-{max(case_ratios):<5.2f}  <= {target} "
               f"{'ok' if ratios[-1] <= target else 'MISSED'}")
     geomean = math.exp(sum(math.log(r) for r in ratios) / len(ratios))
     print(f"geometric mean ratio: {geomean:.2f}  <= {MEAN_TARGET} "

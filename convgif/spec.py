@@ -10,6 +10,7 @@ caption of the article's GIFs and a portable file name.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TypeGuard
 
 Pair = tuple[int, int]
@@ -206,7 +207,7 @@ class ConvSpec:
         """The dilation (Dh, Dw) as a pair."""
         return self.dilation  # type: ignore[return-value]
 
-    @property
+    @cached_property
     def pads(self) -> tuple[int, int, int, int]:
         """Resolved padding (top, bottom, left, right), with PyTorch's rule for 'same'.
 
@@ -237,13 +238,13 @@ class ConvSpec:
         """The input's shape (C, H, W)."""
         return (self.in_channels, *self.size)
 
-    @property
+    @cached_property
     def padded_size(self) -> Pair:
         """The padded input's spatial size (H + top + bottom, W + left + right)."""
         top, bottom, left, right = self.pads
         return (self.size[0] + top + bottom, self.size[1] + left + right)
 
-    @property
+    @cached_property
     def footprint(self) -> Pair:
         """The dilated kernel's extent on the input, ``D*(K-1)+1`` per axis."""
         return (
@@ -251,7 +252,7 @@ class ConvSpec:
             self.dilations[1] * (self.kernel[1] - 1) + 1,
         )
 
-    @property
+    @cached_property
     def output_size(self) -> Pair:
         """The output's spatial size (H_out, W_out)."""
         (ph, pw), (fh, fw), (sh, sw) = self.padded_size, self.footprint, self.strides

@@ -102,6 +102,28 @@ def test_large_input_temporaries_stay_bounded() -> None:
     assert peak - y.nbytes - x.nbytes < full_im2col / 2
 
 
+def test_result_memory_recycled_only_once_released() -> None:
+    """A result's memory is reused by a later call only when no array views it any more."""
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((4, 9, 9))
+    w = rng.standard_normal((5, 4, 3, 3))
+    expected = naive_conv2d(x[None], w, None, padding=1)[0]
+    kept = convgif.conv2d(x, w, padding=1)
+    row = convgif.conv2d(x, w, padding=1)[2]  # a view that outlives its array
+    later = [convgif.conv2d(x, w, padding=1) for _ in range(4)]
+    for array in (kept, row, *later):
+        assert not any(np.shares_memory(array, other) for other in (kept, row, *later)
+                       if other is not array)
+    np.testing.assert_allclose(kept, expected, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(row, expected[2], rtol=1e-12, atol=1e-12)
+    addresses = {array.__array_interface__["data"][0] for array in later}
+    del later, array
+    # Dropped results hand their memory to the next call of the same size.
+    reused = convgif.conv2d(x, w, padding=1)
+    assert reused.__array_interface__["data"][0] in addresses
+    np.testing.assert_allclose(reused, expected, rtol=1e-12, atol=1e-12)
+
+
 def test_rejects_mismatched_arrays() -> None:
     """Shapes that do not fit together raise SpecError naming what is wrong."""
     x = np.zeros((1, 4, 5, 5))
