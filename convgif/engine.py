@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
@@ -63,7 +63,7 @@ def _scratch_array(name: str, shape: tuple[int, ...], dtype: np.dtype) -> np.nda
 _RESULTS_KEPT = 2
 
 
-def _references(items: list[object], index: int) -> int:
+def _references(items: Sequence[object], index: int) -> int:
     """The reference count of ``items[index]`` as seen from here."""
     return sys.getrefcount(items[index])
 
