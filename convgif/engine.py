@@ -339,7 +339,17 @@ def _conv_shifted(x: np.ndarray, w: np.ndarray, bias: np.ndarray, spec: ConvSpec
     size = (rows + reach) * ow
     cols = _scratch_array("cols", (groups, cg * kw + 1, size), w.dtype)
     cols[:, -1] = 1
-    shifts = cols[:, :-1].reshape(groups, cg, kw, size)
+    grid = cols[:, :-1].reshape(groups, cg, kw, rows + reach, ow)
+    # Per kx: the shift from padded to input columns, and the output columns
+    # q0 .. q1-1 whose padded column q + kx*Dw holds an input column. The others
+    # read padding in every row and every block, so they are zeroed once here.
+    columns = []
+    for kx in range(kw):
+        shift = kx * dw - left
+        q0, q1 = min(max(0, -shift), ow), max(min(ow, width - shift), 0)
+        grid[:, :, kx, :, :q0] = 0
+        grid[:, :, kx, :, q1:] = 0
+        columns.append((shift, q0, q1))
     parts = _scratch_array("parts", (groups * og, kh, size), w.dtype)
     out = _result_array((n, spec.out_channels, oh, ow), w.dtype)
     for i, g0, gb, r0, r1 in _block_ranges(spec, n, groups, rows):
@@ -347,20 +357,14 @@ def _conv_shifted(x: np.ndarray, w: np.ndarray, bias: np.ndarray, spec: ConvSpec
         span = r1 - r0 + reach
         # Padded rows r0 .. r0+span-1; those from top to top+h-1 hold input rows.
         p0, p1 = min(max(r0, top), r0 + span), max(min(r0 + span, top + h), r0)
-        for kx in range(kw):
-            # Output columns whose padded column q + kx*Dw holds an input column.
-            shift = kx * dw - left
-            q0, q1 = min(max(0, -shift), ow), max(min(ow, width - shift), 0)
-            cells = shifts[:gb, :, kx, : span * ow].reshape(gb, cg, span, ow)
-            cells[:, :, p0 - r0 : p1 - r0, q0:q1] = x[i, inputs, p0 - top : p1 - top,
-                                                      q0 + shift : q1 + shift
-                                                      ].reshape(gb, cg, p1 - p0, q1 - q0)
-            for zeros, empty in ((np.s_[:, :, : p0 - r0], p0 == r0),
-                                 (np.s_[:, :, p1 - r0 :], p1 == r0 + span),
-                                 (np.s_[:, :, p0 - r0 : p1 - r0, :q0], q0 == 0),
-                                 (np.s_[:, :, p0 - r0 : p1 - r0, q1:], q1 == ow)):
-                if not empty:
-                    cells[zeros] = 0
+        if p0 > r0:
+            grid[:gb, :, :, : p0 - r0] = 0
+        if p1 < r0 + span:
+            grid[:gb, :, :, p1 - r0 : span] = 0
+        for kx, (shift, q0, q1) in enumerate(columns):
+            grid[:gb, :, kx, p0 - r0 : p1 - r0, q0:q1] = x[
+                i, inputs, p0 - top : p1 - top, q0 + shift : q1 + shift
+            ].reshape(gb, cg, p1 - p0, q1 - q0)
         block = parts[: gb * og]
         np.matmul(wg[g0 : g0 + gb], cols[:gb, :, : span * ow],
                   out=block.reshape(gb, og * kh, size)[:, :, : span * ow])
@@ -368,10 +372,11 @@ def _conv_shifted(x: np.ndarray, w: np.ndarray, bias: np.ndarray, spec: ConvSpec
         length = (r1 - r0) * ow
         total = out[i, outputs, r0:r1].reshape(gb * og, length)
         partial = [block[:, ky, ky * dh * ow : ky * dh * ow + length] for ky in range(kh)]
+        # Sums build up in the (cached) scratch; only the last one goes to the result.
+        for row in partial[1:-1]:
+            np.add(partial[0], row, out=partial[0])
         if kh == 1:
             total[...] = partial[0]
         else:
-            np.add(partial[0], partial[1], out=total)
-        for row in partial[2:]:
-            np.add(total, row, out=total)
+            np.add(partial[0], partial[-1], out=total)
     return out
