@@ -330,8 +330,12 @@ def _conv_shifted(x: np.ndarray, w: np.ndarray, bias: np.ndarray, spec: ConvSpec
     cg, og, reach = spec.groups_in, spec.groups_out, (kh - 1) * dh
     # Rows (o, ky), reduction order (channel, kx) as the columns below, then the bias.
     wg = np.empty((spec.groups, og * kh, cg * kw + 1), dtype=w.dtype)
-    wg[:, :, :-1].reshape(spec.groups, og, kh, cg, kw)[...] = (
-        w.reshape(spec.groups, og, cg, kh, kw).transpose(0, 1, 3, 2, 4))
+    # The transpose moves whole kernel rows, so copy them as single Kw-wide items
+    # (one byte string each): numpy's copy loop then runs over channels, not over Kw.
+    kernel_row = np.dtype((np.void, kw * w.itemsize))
+    wg[:, :, :-1].reshape(spec.groups, og, kh, cg * kw).view(kernel_row)[...] = (
+        np.ascontiguousarray(w).reshape(spec.groups, og, cg, kh * kw).view(kernel_row)
+        .transpose(0, 1, 3, 2))
     bias_rows = wg[:, :, -1].reshape(spec.groups, og, kh)
     bias_rows[...] = 0
     bias_rows[:, :, 0] = bias.reshape(spec.groups, og)
