@@ -29,7 +29,8 @@ import numpy as np
 from .spec import ConvSpec, PaddingLike, PairLike, SpecError, positive_int
 
 # Elements of one block of temporaries: large for compute-bound GEMMs (at least
-# _MIN_COMPUTE_BOUND output channels per group), about an L2 cache otherwise.
+# _MIN_COMPUTE_BOUND output channels per group), else a few MB that stay in cache
+# (the fastest budget for the depthwise layer of benchmarks/engine.py).
 _GEMM_BUDGET = 1 << 22
 _CACHE_BUDGET = 1 << 20
 _MIN_COMPUTE_BOUND = 8
