@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import tracemalloc
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -122,6 +123,21 @@ def test_result_memory_recycled_only_once_released() -> None:
     reused = convgif.conv2d(x, w, padding=1)
     assert reused.__array_interface__["data"][0] in addresses
     np.testing.assert_allclose(reused, expected, rtol=1e-12, atol=1e-12)
+
+
+def test_threads_get_their_own_buffers() -> None:
+    """Calls from several threads at once, each with its own scratch and result memory."""
+    rng = np.random.default_rng(4)
+    layers = [(rng.standard_normal((2, 6, 12 + k, 10)), rng.standard_normal((4, 3, 3, 2)),
+               {"padding": k % 3, "groups": 2, "stride": 1 + k % 2}) for k in range(6)]
+    expected = [naive_conv2d(x, w, None, **o) for x, w, o in layers]
+
+    def work(_: int) -> bool:
+        return all(np.allclose(convgif.conv2d(x, w, **o), e, rtol=1e-12, atol=1e-12)
+                   for _ in range(20) for (x, w, o), e in zip(layers, expected, strict=True))
+
+    with ThreadPoolExecutor(4) as pool:
+        assert all(pool.map(work, range(8)))
 
 
 def test_rejects_mismatched_arrays() -> None:
