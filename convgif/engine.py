@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 import sys
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -65,14 +65,18 @@ def _scratch_array(name: str, shape: tuple[int, ...], dtype: np.dtype) -> np.nda
 _RESULTS_KEPT = 2
 
 
-def _references(items: Sequence[object], index: int) -> int:
-    """The reference count of ``items[index]`` as seen from here."""
-    return sys.getrefcount(items[index])
+def _held_only_by(items: list[np.ndarray], index: int) -> bool:
+    """Whether nothing but the list ``items`` references ``items[index]``.
 
-
-# What _references gives for an object held by its list alone. Measured rather than
-# assumed, since how many references the interpreter itself takes varies by version.
-_UNREFERENCED = _references([object()], 0)
+    Compares reference counts with those of a fresh object held by a list alone,
+    read the same way, since how many references the interpreter itself takes
+    varies by version. Always false where there are no reference counts (PyPy).
+    """
+    getrefcount = getattr(sys, "getrefcount", None)
+    if getrefcount is None:
+        return False
+    probe = [object()]
+    return bool(getrefcount(items[index]) == getrefcount(probe[0]))
 
 
 def _result_array(shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
@@ -83,13 +87,16 @@ def _result_array(shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
     allocator hands large blocks back to the system when they are freed. So the
     memory of the last ``_RESULTS_KEPT`` results (per thread, each at most
     ``_SCRATCH_KEEP`` bytes) is kept and reused once nothing but this cache holds
-    it: every array viewing that memory holds a reference to it, so a reference
-    count of the cache's own alone proves the caller has let go of it.
+    it: every array, memoryview, tensor or buffer that shares that memory holds a
+    reference to it, so a reference count of the cache's own alone shows the
+    caller has let go of it. (A bare address kept without its array, as from
+    ``ctypes.data``, is not followed: using it after dropping the array was never
+    safe.)
     """
     nbytes = math.prod(shape) * dtype.itemsize
     kept: list[np.ndarray] = getattr(_scratch, "results", [])
     for index in range(len(kept)):
-        if kept[index].nbytes == nbytes and _references(kept, index) == _UNREFERENCED:
+        if kept[index].nbytes == nbytes and _held_only_by(kept, index):
             memory = kept.pop(index)
             kept.append(memory)
             return memory.view(dtype).reshape(shape)
