@@ -34,8 +34,10 @@ _ARTICLE = [
     "--in-channels 3 --size 7 --out-channels 2 -k 3 -p 1 -s 2 -d 2",
     "--in-channels 3 --size 7 --out-channels 2 -k 3 -p 1 -s 1 -d 1",
     # Beyond the article: every padding mode, no bias, asymmetric 'same'.
-    "--in-channels 2 --size 6x5 --out-channels 2 -k 3x2 -p 1x2 -s 2x1 -d 1x2 --padding-mode reflect",
-    "--in-channels 2 --size 5 --out-channels 2 -k 3 -p 2 -s 1 -d 1 --padding-mode circular --no-bias",
+    "--in-channels 2 --size 6x5 --out-channels 2 -k 3x2 -p 1x2 -s 2x1 -d 1x2"
+    " --padding-mode reflect",
+    "--in-channels 2 --size 5 --out-channels 2 -k 3 -p 2 -s 1 -d 1"
+    " --padding-mode circular --no-bias",
     "--in-channels 1 --size 6 --out-channels 1 -k 4 -p same -s 1 -d 1 --padding-mode replicate",
 ]
 LAYERS: list[tuple[str, ...]] = [tuple(line.split()) for line in _ARTICLE]
