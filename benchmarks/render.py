@@ -193,7 +193,7 @@ def matplotlib_gif(spec: ConvSpec, path: Path, cell: int | None, duration: int =
         return patches
 
     top, _, left, _ = spec.pads
-    h, w = spec.size
+    h, w = spec.input_size
 
     def base_input(grid: Grid) -> list[tuple[float, float, float]]:
         return [_rgb(theme.cell if top <= r < top + h and left <= c < left + w else theme.padding)
@@ -220,7 +220,7 @@ def matplotlib_gif(spec: ConvSpec, path: Path, cell: int | None, duration: int =
                                linewidth=(2 if outline else 1) * points))
         ax.text(swatch.label.x, swatch.label.y, swatch.label.text, va="top",
                 fontsize=swatch.label.size * points, color=_rgb(theme.muted))
-    status = ax.text(lay.status[0], lay.status[1], "", fontsize=lay.font_size * points,
+    status = ax.text(lay.slots.status[0], lay.slots.status[1], "", fontsize=lay.font_size * points,
                      va="top", color=_rgb(theme.text))
     steps = list(trace(spec))
     previous: list[tuple[int, int, int]] = []
@@ -252,7 +252,7 @@ def matplotlib_gif(spec: ConvSpec, path: Path, cell: int | None, duration: int =
             foot = grid.span_box(y0, x0, y1, x1)
             footprints[channel].set_bounds(foot[0], foot[1], foot[2] - foot[0], foot[3] - foot[1])
             out = step.outputs[lay.input_group(channel)]
-            kbox = lay.kernels[out.channel][channel % spec.groups_in].box
+            kbox = lay.kernels[out.channel][channel % spec.in_per_group].box
             target = lay.outputs[out.channel].cell_box(out.row, out.col)
             ends = [((foot[2], kbox[0]), (foot[1], kbox[1])),
                     ((foot[2], kbox[0]), (foot[3], kbox[3])),

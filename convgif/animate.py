@@ -1,67 +1,108 @@
-"""``render``: draw a spec's frames and stream them into an animation file."""
+"""``render``: draw a layer's frames and stream them into an animation, a file or a stream."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, BinaryIO
 
-from .draw import DEFAULT_MAX_FRAMES, FrameOptions, Painter
-from .spec import ConvSpec, OptionError
-from .writers import DEFAULT_DURATION_MS, GifWriter, atomic_output, check_timing
+from .draw import Painter
+from .layers import OptionError, WindowLayer
+from .options import RenderOptions
+from .progress import ProgressCallback
+from .writers import Writer, atomic_output, for_format, for_path
 
-FORMATS = (".gif",)
+Target = str | os.PathLike[str] | BinaryIO
 
 
 @dataclass(frozen=True)
 class Rendered:
-    """What :func:`render` wrote: the path, frame count, canvas size and file size."""
+    """What :func:`render` wrote: the path (None for a stream), frames, canvas size, bytes."""
 
-    path: Path
+    path: Path | None
     frames: int
     width: int
     height: int
     bytes: int
 
 
-def render(
-    spec: ConvSpec,
-    path: str | os.PathLike[str] | None = None,
-    *,
-    duration: int = DEFAULT_DURATION_MS,
-    hold: int = 0,
-    loop: int = 0,
-    cell_size: int | None = None,
-    theme: str = "light",
-    max_frames: int = DEFAULT_MAX_FRAMES,
-    progress: Callable[[int], None] | None = None,
-) -> Rendered:
-    """Write the animated GIF of ``spec``'s forward pass to ``path`` (default ``<slug>.gif``).
+class _Counted:
+    """A binary stream that counts the bytes written through it."""
 
-    One frame per step; ``duration`` ms per frame, ``hold`` ms more on the last,
-    ``loop`` 0 forever. The file is written beside the target and renamed, so an
-    error leaves an earlier file untouched. ``progress`` is called with the
-    number of frames written after each one. Raises :class:`OptionError` for
-    options out of range, before any work.
-    """
-    target = Path(path) if path is not None else Path(f"{spec.slug}.gif")
-    if target.suffix.lower() not in FORMATS:
-        raise OptionError(f"output={str(target)!r} must end in {', '.join(FORMATS)}")
-    if target.is_dir():
-        raise OptionError(f"output={str(target)!r} is a folder, not a file name")
-    check_timing(duration, hold, loop)
-    painter = Painter(spec, FrameOptions(cell_size, theme, max_frames))
-    size = (painter.layout.width, painter.layout.height)
+    def __init__(self, stream: BinaryIO) -> None:
+        self.stream, self.written = stream, 0
+
+    def write(self, data: bytes) -> int:
+        self.written += len(data)
+        return self.stream.write(data)
+
+
+def _is_stream(target: object) -> bool:
+    return hasattr(target, "write")
+
+
+def _writer_of(layer: WindowLayer, target: Target | None, format: str | None
+               ) -> tuple[type[Writer], Path | None]:
+    if _is_stream(target):
+        if format is None:
+            raise OptionError("format= must name the format when writing to a stream "
+                              "(e.g. format='gif')")
+        return for_format(format), None
+    path = Path(target) if target is not None else Path(f"{layer.slug}.gif")  # type: ignore[arg-type]
+    writer = for_format(format) if format is not None else for_path(path)
+    if path.is_dir():
+        raise OptionError(f"output={str(path)!r} is a folder, not a file name")
+    return writer, path
+
+
+@contextmanager
+def _opened(target: Target | None, path: Path | None) -> Iterator[_Counted]:
+    """The target as a counted stream; a path is written atomically."""
+    if path is None:
+        yield _Counted(target)  # type: ignore[arg-type]
+        return
     try:
-        with atomic_output(target) as handle:
-            writer = GifWriter(handle, size, painter.palette.rgb, duration, hold, loop)
-            for count, frame in enumerate(painter.frames(), start=1):
-                writer.add(frame)
-                if progress is not None:
-                    progress(count)
-            writer.close()
+        with atomic_output(path) as handle:
+            yield _Counted(handle)
     except OSError as error:
-        raise OptionError(f"output={str(target)!r} cannot be written: "
+        raise OptionError(f"output={str(path)!r} cannot be written: "
                           f"{error.strerror or error}") from None
-    return Rendered(target, writer.count, size[0], size[1], target.stat().st_size)
+
+
+def render(
+    layer: WindowLayer,
+    target: Target | None = None,
+    *,
+    format: str | None = None,
+    progress: ProgressCallback | None = None,
+    **options: Any,
+) -> Rendered:
+    """Write the animation of ``layer``'s forward pass to ``target``.
+
+    ``target`` is a path (default ``<slug>.gif``), whose extension picks the
+    format unless ``format`` names it, or a binary stream such as
+    :class:`io.BytesIO`, which needs ``format`` (``"gif"``). ``options`` are
+    :class:`~convgif.options.RenderOptions` fields: ``duration`` ms per frame,
+    ``hold`` ms more on the last, ``loop`` (0: forever), ``cell_size``,
+    ``theme``, ``max_frames``. A path is written beside the target and renamed,
+    so an error leaves an earlier file untouched. ``progress(done, total)`` is
+    called after each frame. Raises :class:`OptionError` for options out of
+    range, before any work.
+    """
+    settings = RenderOptions.of(options)
+    writer_class, path = _writer_of(layer, target, format)
+    writer_class.check_timing(settings.duration, settings.hold, settings.loop)
+    painter = Painter(layer, settings)
+    size = (painter.layout.width, painter.layout.height)
+    with _opened(target, path) as out:
+        writer = writer_class.open(out, size, painter.palette.rgb,  # type: ignore[arg-type]
+                                   settings.duration, settings.hold, settings.loop)
+        for count, frame in enumerate(painter.frames(), start=1):
+            writer.add(frame)
+            if progress is not None:
+                progress(count, layer.n_steps)
+        writer.close()
+    return Rendered(path, writer.count, size[0], size[1], out.written)

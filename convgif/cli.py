@@ -14,19 +14,12 @@ from typing import Any, NoReturn
 
 import click
 
-from .animate import render as render_gif
-from .draw import DEFAULT_MAX_FRAMES
-from .spec import (
-    DEFAULTS,
-    PADDING_MODES,
-    ConvgifError,
-    ConvSpec,
-    pair_text,
-    parse_pair,
-)
-from .theme import THEMES
+from . import animate
+from .flags import Flag
+from .layers import Conv2d, ConvgifError, parse_pair
+from .options import FLAGS as RENDER_FLAGS
+from .options import NAMES as RENDER_OPTIONS
 from .trace import trace
-from .writers import DEFAULT_DURATION_MS
 
 EXIT_USAGE = 2
 PROGRESS_MIN_FRAMES = 100  # shorter renders finish before a bar would help
@@ -68,14 +61,15 @@ PADDING = PairType(minimum=0, words=("same", "valid"))
 class Progress:
     """A progress bar on stderr that appears only once work has started (not before errors)."""
 
-    def __init__(self, label: str, length: int, hidden: bool) -> None:
-        self.label, self.length, self.hidden = label, length, hidden
+    def __init__(self, label: str, hidden: bool) -> None:
+        self.label, self.length, self.hidden = label, 0, hidden
         self.bar: Any = None
 
-    def update(self, done: int) -> None:
-        """Show that ``done`` items of ``length`` are finished."""
+    def update(self, done: int, total: int) -> None:
+        """Show that ``done`` items of ``total`` are finished (the progress convention)."""
         if self.hidden:
             return
+        self.length = total
         if self.bar is None:
             self.bar = click.progressbar(length=self.length, label=self.label, file=sys.stderr)
             self.bar.__enter__()
@@ -89,42 +83,31 @@ class Progress:
             self.bar.__exit__(*exc)
 
 
-def layer_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Add the nn.Conv2d options (article's headline layer as defaults) to a command."""
-    options = [
-        click.option("--in-channels", type=click.IntRange(min=1),
-                     default=DEFAULTS["in_channels"], show_default=True,
-                     help="Input channels (C_in)."),
-        click.option("--size", "input_size", type=PAIR, metavar="HxW",
-                     default=pair_text(DEFAULTS["input_size"]), show_default=True,
-                     help="Input height and width (one number for a square)."),
-        click.option("--out-channels", type=click.IntRange(min=1),
-                     default=DEFAULTS["out_channels"], show_default=True,
-                     help="Output channels (C_out)."),
-        click.option("-k", "--kernel-size", type=PAIR, metavar="K",
-                     default=pair_text(DEFAULTS["kernel_size"]), show_default=True,
-                     help="Kernel size: 3, 3,2 or 3x2."),
-        click.option("-s", "--stride", type=PAIR, metavar="S",
-                     default=pair_text(DEFAULTS["stride"]), show_default=True,
-                     help="Stride: 2, 1,3 or 1x3."),
-        click.option("-p", "--padding", type=PADDING, metavar="P",
-                     default=pair_text(DEFAULTS["padding"]), show_default=True,
-                     help="Padding: 1, 1,2, 1x2, 'same' or 'valid'."),
-        click.option("-d", "--dilation", type=PAIR, metavar="D",
-                     default=pair_text(DEFAULTS["dilation"]), show_default=True,
-                     help="Dilation: 2, 4,2 or 4x2."),
-        click.option("-g", "--groups", type=click.IntRange(min=1),
-                     default=DEFAULTS["groups"], show_default=True,
-                     help="Groups (must divide both channel counts)."),
-        click.option("--bias/--no-bias", default=DEFAULTS["bias"], show_default=True,
-                     help="Whether the layer has a bias."),
-        click.option("--padding-mode", type=click.Choice(PADDING_MODES),
-                     default=DEFAULTS["padding_mode"], show_default=True,
-                     help="How padding cells are filled."),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
+_TYPES: dict[str, Any] = {"count": click.IntRange(min=1), "int": int, "pair": PAIR,
+                         "padding": PADDING, "cell": int}
+
+
+def _option(flag: Flag) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The Click option of a declared flag."""
+    if flag.kind == "switch":
+        name = flag.names[0]
+        return click.option(f"{name}/--no-{name[2:]}", flag.field, default=flag.default,
+                            show_default=flag.show_default, help=flag.help)
+    kind = click.Choice(flag.choices) if flag.kind == "choice" else _TYPES[flag.kind]
+    return click.option(*flag.names, flag.field, type=kind, default=flag.default,
+                        show_default=flag.show_default, metavar=flag.metavar, help=flag.help)
+
+
+def flag_options(flags: tuple[Flag, ...]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Add the options of ``flags`` to a command, in their order."""
+    def add(command: Callable[..., Any]) -> Callable[..., Any]:
+        for flag in reversed(flags):
+            command = _option(flag)(command)
+        return command
+    return add
+
+
+layer_options = flag_options(Conv2d.flags)
 
 
 class Commands(click.Group):
@@ -149,7 +132,7 @@ def cli() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def shape(as_json: bool, **layer: Any) -> None:
     """Print the output shape (with its formula), parameters, MACs and frame count."""
-    spec = ConvSpec(**layer)
+    spec = Conv2d(**layer)
     if as_json:
         click.echo(json.dumps(spec.summary()))
     else:
@@ -162,7 +145,7 @@ def shape(as_json: bool, **layer: Any) -> None:
               help="Print one JSON object per line (JSON Lines).")
 def trace_command(as_json: bool, **layer: Any) -> None:
     """Print the sliding steps: output cell per group and the input cell of every tap."""
-    spec = ConvSpec(**layer)
+    spec = Conv2d(**layer)
     for step in trace(spec):
         click.echo(json.dumps(step.to_dict()) if as_json else step.describe())
 
@@ -171,28 +154,15 @@ def trace_command(as_json: bool, **layer: Any) -> None:
 @layer_options
 @click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="PATH",
               help="The GIF to write; missing folders are created [default: <slug>.gif].")
-@click.option("--duration", type=int, default=DEFAULT_DURATION_MS, show_default=True,
-              metavar="MS",
-              help="Time per frame in ms, at least 20 (GIF rounds it to 10 ms).")
-@click.option("--hold", type=int, default=0, show_default=True, metavar="MS",
-              help="Extra time on the last frame in ms.")
-@click.option("--loop", type=int, default=0, show_default=True, metavar="N",
-              help="Times the GIF loops; 0 loops forever.")
-@click.option("--cell-size", type=int, default=None, metavar="PX",
-              help="Side of one cell in px [default: 14, smaller for large layers].")
-@click.option("--theme", type=click.Choice(sorted(THEMES)), default="light",
-              show_default=True, help="Colours.")
-@click.option("--max-frames", type=int, default=DEFAULT_MAX_FRAMES, show_default=True,
-              metavar="N", help="Refuse layers that take more frames than this.")
+@flag_options(RENDER_FLAGS)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
-def render(output: str | None, duration: int, hold: int, loop: int, cell_size: int | None,
-           theme: str, max_frames: int, quiet: bool, **layer: Any) -> None:
+def render(output: str | None, quiet: bool, **values: Any) -> None:
     """Write an animated GIF of the forward pass, one frame per sliding step."""
-    spec = ConvSpec(**layer)
-    with Progress("rendering", spec.n_steps, quiet or spec.n_steps < PROGRESS_MIN_FRAMES) as bar:
-        done = render_gif(spec, output, duration=duration, hold=hold, loop=loop,
-                          cell_size=cell_size, theme=theme, max_frames=max_frames,
-                          progress=bar.update)
+    options = {name: values.pop(name) for name in RENDER_OPTIONS}
+    spec = Conv2d(**values)
+    hidden = quiet or spec.n_steps < PROGRESS_MIN_FRAMES
+    with Progress("rendering", hidden) as bar:
+        done = animate.render(spec, output, progress=bar.update, **options)
     click.echo(f"{done.path} ({done.frames} frames, {done.width}x{done.height} px, "
                f"{done.bytes:,} bytes)")
 
@@ -234,12 +204,12 @@ def plot_command(argument: str, x: str | None, values: str | None, series: str |
     """
     from . import plots  # matplotlib and torch load only when a figure is drawn or timed
 
-    written = plots.plot(
-        argument, output, csv=csv_path, from_csv=from_csv, repeats=repeats,
-        backend=backend, x=x, values=values, series=series, size=size, batch=batch,
-        progress=lambda total: click.progressbar(
-            length=total, label=f"measuring {argument}", file=sys.stderr, hidden=quiet),
-    )
+    with Progress(f"measuring {argument}", quiet) as bar:
+        written = plots.plot(
+            argument, output, csv=csv_path, from_csv=from_csv, repeats=repeats,
+            backend=backend, x=x, values=values, series=series, size=size, batch=batch,
+            progress=bar.update,
+        )
     for path in written:
         click.echo(path)
 
@@ -267,17 +237,11 @@ def gallery_command(folder: str, check: bool, measure: bool, jobs: int | None,
 
     if check and measure:
         raise click.UsageError("--check compares without measuring: drop --plots")
-    bar = Progress("gallery", 0, quiet)
-
-    def show(done: int, total: int) -> None:
-        bar.length = total
-        bar.update(done)
-
-    with bar:
+    with Progress("gallery", quiet) as bar:
         if check:
-            problems = gallery.check(folder, jobs=jobs, progress=show)
+            problems = gallery.check(folder, jobs=jobs, progress=bar.update)
         else:
-            result = gallery.build(folder, jobs=jobs, plots=measure, progress=show)
+            result = gallery.build(folder, jobs=jobs, plots=measure, progress=bar.update)
     if check:
         for problem in problems:
             click.echo(f"{Path(folder, problem.file)}: {problem.reason}")

@@ -27,7 +27,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from .spec import ConvSpec, PaddingLike, PairLike, SpecError, positive_int
+from .layers import Conv2d, PaddingLike, PairLike, SpecError
 
 # Elements of one block of temporaries: large for compute-bound GEMMs (at least
 # _MIN_COMPUTE_BOUND output channels per group), else a few MB that stay in cache
@@ -111,7 +111,7 @@ def _source_indices(size: int, before: int, after: int, mode: str) -> np.ndarray
     return np.pad(np.arange(size), (before, after), mode=_NP_PAD_MODES[mode])  # type: ignore[call-overload]
 
 
-def pad_input(x: np.ndarray, spec: ConvSpec, out: np.ndarray | None = None) -> np.ndarray:
+def pad_input(x: np.ndarray, spec: Conv2d, out: np.ndarray | None = None) -> np.ndarray:
     """Pad a (N, C, H, W) array as ``spec`` says (amounts and ``padding_mode``).
 
     The result is written into ``out`` (shape (N, C, *spec.padded_size)) when given,
@@ -142,48 +142,6 @@ def _result_dtype(*arrays: np.ndarray | None) -> np.dtype:
     return dtype if np.issubdtype(dtype, np.inexact) else np.dtype(np.float64)
 
 
-def spec_for(
-    input_shape: tuple[int, ...],
-    weight_shape: tuple[int, ...],
-    stride: PairLike = 1,
-    padding: PaddingLike = 0,
-    dilation: PairLike = 1,
-    groups: int = 1,
-    bias: bool = True,
-    padding_mode: str = "zeros",
-) -> ConvSpec:
-    """The :class:`ConvSpec` of a conv2d call on arrays of these shapes.
-
-    Raises :class:`SpecError` when the shapes do not fit together or the layer
-    is one PyTorch refuses.
-    """
-    if len(input_shape) != 4:
-        raise SpecError(f"input must have 3 or 4 dimensions (C, H, W) or (N, C, H, W), "
-                        f"not shape {input_shape}")
-    if len(weight_shape) != 4:
-        raise SpecError(f"weight must have 4 dimensions (C_out, C_in/groups, Kh, Kw), "
-                        f"not shape {weight_shape}")
-    channels = input_shape[1]
-    positive_int("groups", groups)
-    if weight_shape[1] * groups != channels:
-        raise SpecError(
-            f"weight of shape {weight_shape} with groups={groups} expects "
-            f"{weight_shape[1] * groups} input channels, but input has {channels}"
-        )
-    return ConvSpec(
-        in_channels=channels,
-        out_channels=weight_shape[0],
-        kernel_size=(weight_shape[2], weight_shape[3]),
-        input_size=(input_shape[2], input_shape[3]),
-        stride=stride,
-        padding=padding,
-        dilation=dilation,
-        groups=groups,
-        bias=bias,
-        padding_mode=padding_mode,
-    )
-
-
 def conv2d(
     input: np.ndarray,
     weight: np.ndarray,
@@ -209,8 +167,8 @@ def conv2d(
     unbatched = x.ndim == 3
     if unbatched:
         x = x[None]
-    spec = spec_for(x.shape, w.shape, stride, padding, dilation, groups, b is not None,
-                    padding_mode)
+    spec = Conv2d.from_arrays(x.shape, w.shape, stride, padding, dilation, groups,
+                              b is not None, padding_mode)
     if b is not None and b.shape != (spec.out_channels,):
         raise SpecError(f"bias must have shape ({spec.out_channels},), not {b.shape}")
     dtype = _result_dtype(x, w, b)
@@ -230,7 +188,7 @@ def conv2d(
     return out[0] if unbatched else out
 
 
-def _phases(xp: np.ndarray, spec: ConvSpec) -> tuple[np.ndarray, int, list[tuple[int, int]]]:
+def _phases(xp: np.ndarray, spec: Conv2d) -> tuple[np.ndarray, int, list[tuple[int, int]]]:
     """Split the padded input (contiguous) into the stride phases its taps read, flattened.
 
     Returns ``flat`` of shape (phases, N, C, Hq*Wq), the phase row width ``Wq`` and,
@@ -239,7 +197,7 @@ def _phases(xp: np.ndarray, spec: ConvSpec) -> tuple[np.ndarray, int, list[tuple
     most Sh*Sw phases (input rows ``ry::Sh``, columns ``rx::Sw``) read with stride 1.
     """
     n, c, hp, wp = xp.shape
-    (sh, sw), (kh, kw), (dh, dw) = spec.strides, spec.kernel, spec.dilations
+    (sh, sw), (kh, kw), (dh, dw) = spec.stride, spec.kernel_size, spec.dilation
     hq, wq = -(-hp // sh), -(-wp // sw)
     shifts = [(divmod(ky * dh, sh), divmod(kx * dw, sw)) for ky in range(kh) for kx in range(kw)]
     used = sorted({(ry, rx) for (_, ry), (_, rx) in shifts})
@@ -256,7 +214,7 @@ def _phases(xp: np.ndarray, spec: ConvSpec) -> tuple[np.ndarray, int, list[tuple
     return flat, wq, taps
 
 
-def _blocks(spec: ConvSpec, per_row: int, halo: int = 0) -> tuple[int, int]:
+def _blocks(spec: Conv2d, per_row: int, halo: int = 0) -> tuple[int, int]:
     """Output rows and groups per block, so that one block's temporaries stay bounded.
 
     ``per_row`` is the number of temporary elements per group and output row,
@@ -265,13 +223,13 @@ def _blocks(spec: ConvSpec, per_row: int, halo: int = 0) -> tuple[int, int]:
     else as large as ``_GEMM_BUDGET`` allows. Blocks hold whole rows of all groups
     first, then fewer rows, then fewer groups.
     """
-    budget = _GEMM_BUDGET if spec.groups_out >= _MIN_COMPUTE_BOUND else _CACHE_BUDGET
+    budget = _GEMM_BUDGET if spec.out_per_group >= _MIN_COMPUTE_BOUND else _CACHE_BUDGET
     rows = max(1, min(spec.output_size[0], budget // per_row - halo))
     groups = max(1, min(spec.groups, budget // (per_row * (rows + halo))))
     return rows, groups
 
 
-def _block_ranges(spec: ConvSpec, batch: int, groups: int, rows: int
+def _block_ranges(spec: Conv2d, batch: int, groups: int, rows: int
                   ) -> Iterator[tuple[int, int, int, int, int]]:
     """Blocks in order: (batch item, first group, groups in block, first row, end row)."""
     height, total = spec.output_size[0], spec.groups
@@ -292,7 +250,7 @@ def _with_bias(w: np.ndarray, bias: np.ndarray) -> np.ndarray:
     return out
 
 
-def _shifts_are_cheaper(spec: ConvSpec) -> bool:
+def _shifts_are_cheaper(spec: Conv2d) -> bool:
     """Whether :func:`_conv_shifted` suits this layer better than :func:`_conv_phases`.
 
     Only stride-1 layers can use it. Both do about the same arithmetic, so the
@@ -308,13 +266,13 @@ def _shifts_are_cheaper(spec: ConvSpec) -> bool:
     224x224 input, while with 16 -> 64 channels (cost ratio 1.16) it was 1.4
     times faster than im2col on a 256x256 input.
     """
-    if spec.strides != (1, 1):
+    if spec.stride != (1, 1):
         return False
-    (kh, kw), c, o = spec.kernel, spec.groups_in, spec.groups_out
+    (kh, kw), c, o = spec.kernel_size, spec.in_per_group, spec.out_per_group
     return 3 * c * kw + 2 * o * kh + o <= 1.5 * (2 * c + 2 * c * kh * kw + 3 * o)
 
 
-def _conv_phases(xp: np.ndarray, w: np.ndarray, bias: np.ndarray, spec: ConvSpec) -> np.ndarray:
+def _conv_phases(xp: np.ndarray, w: np.ndarray, bias: np.ndarray, spec: Conv2d) -> np.ndarray:
     """im2col on the phase-flat input (a contiguous slice copy per tap).
 
     For strided layers, and stride-1 layers with few input channels per output
@@ -324,7 +282,7 @@ def _conv_phases(xp: np.ndarray, w: np.ndarray, bias: np.ndarray, spec: ConvSpec
     """
     flat, wq, taps = _phases(xp, spec)
     n, (oh, ow) = xp.shape[0], spec.output_size
-    cg, og, t = spec.groups_in, spec.groups_out, len(taps)
+    cg, og, t = spec.in_per_group, spec.out_per_group, len(taps)
     # Reduction order (channel, ky, kx), as the columns below, then the bias.
     wg = _with_bias(w.reshape(spec.groups, og, cg * t), bias.reshape(spec.groups, og))
     rows, groups = _blocks(spec, (cg * t + 1 + og) * wq)
@@ -345,7 +303,7 @@ def _conv_phases(xp: np.ndarray, w: np.ndarray, bias: np.ndarray, spec: ConvSpec
     return out
 
 
-def _conv_shifted(x: np.ndarray, w: np.ndarray, bias: np.ndarray, spec: ConvSpec,
+def _conv_shifted(x: np.ndarray, w: np.ndarray, bias: np.ndarray, spec: Conv2d,
                   top: int, left: int) -> np.ndarray:
     """Stride 1: GEMM on column-shifted copies of the input, then a sum of row shifts.
 
@@ -361,8 +319,8 @@ def _conv_shifted(x: np.ndarray, w: np.ndarray, bias: np.ndarray, spec: ConvSpec
     columns adds the bias.
     """
     n, _, h, width = x.shape
-    (oh, ow), (kh, kw), (dh, dw) = spec.output_size, spec.kernel, spec.dilations
-    cg, og, reach = spec.groups_in, spec.groups_out, (kh - 1) * dh
+    (oh, ow), (kh, kw), (dh, dw) = spec.output_size, spec.kernel_size, spec.dilation
+    cg, og, reach = spec.in_per_group, spec.out_per_group, (kh - 1) * dh
     # Rows (o, ky), reduction order (kx, channel) as the columns below, then the bias.
     # (Channels innermost: numpy's copy loop then runs over channels, not over Kw.)
     wg = np.empty((spec.groups, og * kh, kw * cg + 1), dtype=w.dtype)

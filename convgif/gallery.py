@@ -1,7 +1,8 @@
 """The gallery: every GIF of the article and a figure per argument, made from one declaration.
 
 :data:`convgif.gallery_entries.SECTIONS` declares the entries; :func:`build` renders
-them into a folder (``gallery/`` by default) with its ``README.md`` (:func:`readme`),
+them into a folder (``gallery/`` by default) with its ``README.md``
+(:func:`convgif.gallery_page.readme`),
 rewriting only the files whose bytes changed; :func:`check` renders in memory and
 lists each file that differs, is missing or is not declared. GIFs render in
 parallel processes. Figures hold measured times, which differ between machines:
@@ -11,12 +12,8 @@ parallel processes. Figures hold measured times, which differ between machines:
 
 from __future__ import annotations
 
-import html
-import inspect
 import io
 import os
-import re
-import shlex
 import tempfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -28,27 +25,14 @@ from PIL import Image
 
 from .animate import render
 from .gallery_entries import SECTIONS, Animation, Figure, Section
-from .plots import DEFAULT_PLANS, plot
-from .spec import DEFAULTS, ConvgifError, ConvSpec, pair_text, positive_int
+from .gallery_page import README, readme
+from .layers import Conv2d, ConvgifError, positive_int
+from .plots import plot
+from .progress import ProgressCallback
 from .writers import atomic_output
 
 DEFAULT_FOLDER = Path("gallery")
-README = "README.md"
 FIGURE_COLOURS = 256  # figures are stored as palette PNGs: a third of the size, same look
-
-ProgressCallback = Callable[[int, int], None]  # (files done, files in all)
-
-# The ``convgif render`` flag of each ConvSpec field and render() option, in --help order.
-_LAYER_FLAGS = (
-    ("in_channels", "--in-channels"), ("input_size", "--size"),
-    ("out_channels", "--out-channels"), ("kernel_size", "-k"), ("stride", "-s"),
-    ("padding", "-p"), ("dilation", "-d"), ("groups", "-g"), ("padding_mode", "--padding-mode"),
-)
-_OPTION_FLAGS = (
-    ("duration", "--duration"), ("hold", "--hold"), ("loop", "--loop"),
-    ("cell_size", "--cell-size"), ("max_frames", "--max-frames"),
-)
-
 
 class GalleryError(ConvgifError):
     """A gallery folder or option convgif cannot use; the message says which and why."""
@@ -91,102 +75,14 @@ def files(sections: Sequence[Section] = SECTIONS) -> list[str]:
     return [*names, README]
 
 
-def command(animation: Animation, theme: str = "light") -> str:
-    """The ``convgif render ...`` line writing ``animation.file(theme)`` in the current folder.
-
-    It holds every option that differs from the command's defaults (the headline
-    layer, light theme, output ``<slug>.gif``).
-    """
-    spec, default = animation.spec, ConvSpec(**DEFAULTS)  # type: ignore[arg-type]
-    words = ["convgif", "render"]
-    for name, flag in _LAYER_FLAGS:
-        if getattr(spec, name) != getattr(default, name):
-            words += [flag, pair_text(getattr(spec, name))]
-    if spec.bias != default.bias:
-        words.append("--bias" if spec.bias else "--no-bias")
-    defaults = inspect.signature(render).parameters
-    for name, flag in _OPTION_FLAGS:
-        if name in animation.options and animation.options[name] != defaults[name].default:
-            words += [flag, pair_text(animation.options[name])]
-    if theme != defaults["theme"].default:
-        words += ["--theme", theme, "-o", animation.file(theme)]
-    return shlex.join(words)
-
-
-def _anchor(title: str) -> str:
-    """GitHub's anchor of a heading."""
-    return re.sub(r"[^a-z0-9 -]", "", title.lower()).replace(" ", "-")
-
-
-def _animation_lines(animation: Animation) -> list[str]:
-    spec = animation.spec
-    alt = html.escape(
-        f"Animation of {spec.torch_repr()} on a {spec.input_shape} input: {spec.n_steps} "
-        f"steps of the kernel, to a {spec.output_shape} output", quote=True)
-    light = animation.file("light")
-    if animation.dark:
-        picture = [
-            "<picture>",
-            '  <source media="(prefers-color-scheme: dark)" '
-            f'srcset="{animation.file("dark")}">',
-            f'  <img src="{light}" alt="{alt}">',
-            "</picture>",
-        ]
-    else:
-        picture = [f"![{alt}]({light})"]
-    return [
-        f"### {animation.title}", "", *picture, "", f"`{spec.caption}`", "", animation.text, "",
-        "```sh", *(command(animation, theme) for theme in animation.themes), "```", "",
-        "```python", spec.torch_repr(), "```", "",
-    ]
-
-
-def _figure_lines(figure: Figure) -> list[str]:
-    varied = DEFAULT_PLANS[figure.argument].series_field.replace("_", " ")
-    alt = ("Plot of parameters, forward time and output size against output channels, "
-           f"one series per value of {varied}")
-    return [
-        f"### {figure.title}", "", f"![{alt}]({figure.file})", "", figure.text, "",
-        "```sh", f"convgif plot {figure.argument}", "```", "",
-    ]
-
-
-def readme(sections: Sequence[Section] = SECTIONS) -> str:
-    """The folder's ``README.md``: every entry with its picture, caption, text and command."""
-    lines = [
-        "<!-- Generated by `convgif gallery` from convgif/gallery_entries.py: "
-        "do not edit by hand. -->",
-        "",
-        "# Gallery",
-        "",
-        "Every animation of the article, in its order, and the figure of each `nn.Conv2d` "
-        "argument. Everything in this folder is made by `convgif gallery` from one "
-        "declaration, [`convgif/gallery_entries.py`](../convgif/gallery_entries.py); "
-        "`convgif gallery --check` (run by the tests) fails when the folder and the code "
-        "disagree. Each command below writes its file into the current folder. The figures' "
-        "times depend on the machine that measured them: `convgif gallery --plots` measures "
-        "them again.",
-        "",
-        " · ".join(f"[{section.title}](#{_anchor(section.title)})" for section in sections),
-        "",
-    ]
-    for section in sections:
-        lines += [f"## {section.title}", ""]
-        for entry in section.entries:
-            lines += (_animation_lines(entry) if isinstance(entry, Animation)
-                      else _figure_lines(entry))
-    return "\n".join(lines[:-1]) + "\n"
-
-
 # -- making the files -------------------------------------------------------------------------
 
 
-def _render_bytes(spec: ConvSpec, options: dict[str, Any]) -> bytes:
-    """One GIF's bytes (rendered in a temporary folder: render() writes files)."""
-    with tempfile.TemporaryDirectory() as temp:
-        path = Path(temp) / "animation.gif"
-        render(spec, path, **options)
-        return path.read_bytes()
+def _render_bytes(spec: Conv2d, options: dict[str, Any]) -> bytes:
+    """One GIF's bytes, rendered in memory."""
+    buffer = io.BytesIO()
+    render(spec, buffer, format="gif", **options)
+    return buffer.getvalue()
 
 
 def _jobs(jobs: int | None) -> int:

@@ -9,27 +9,23 @@ then run ``convgif gallery`` to regenerate the folder and its README.
 
 from __future__ import annotations
 
-import inspect
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from .animate import render
+from .layers import Conv2d, OptionError
+from .options import NAMES
 from .plots import ARGUMENTS
-from .spec import ConvSpec, OptionError
 
 # Render options of every animation unless it says otherwise: a pause on the last
 # frame, so the finished output can be read before the loop starts again.
 DEFAULT_OPTIONS: dict[str, Any] = {"hold": 1500}
-RENDER_OPTIONS: tuple[str, ...] = tuple(
-    name for name, parameter in inspect.signature(render).parameters.items()
-    if parameter.kind is inspect.Parameter.KEYWORD_ONLY and name not in ("theme", "progress")
-)
+RENDER_OPTIONS: tuple[str, ...] = tuple(name for name in NAMES if name != "theme")
 
 
 @dataclass(frozen=True)
 class Animation:
-    """One layer of the article as a GIF: ``layer`` holds :class:`ConvSpec` keyword arguments.
+    """One layer of the article as a GIF: ``layer`` holds :class:`Conv2d` keyword arguments.
 
     ``options`` are :func:`convgif.render` keyword arguments (not ``theme``:
     ``dark=True`` adds a dark-theme copy). ``text`` is one or two sentences.
@@ -50,9 +46,9 @@ class Animation:
         _ = self.spec  # a layer PyTorch refuses fails on import, naming the rule
 
     @cached_property
-    def spec(self) -> ConvSpec:
+    def spec(self) -> Conv2d:
         """The layer."""
-        return ConvSpec(**self.layer)
+        return Conv2d(**self.layer)
 
     @property
     def themes(self) -> tuple[str, ...]:

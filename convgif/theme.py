@@ -2,8 +2,9 @@
 
 Frames are drawn in palette mode with one fixed global palette, so every colour a
 frame can hold is listed here, with a short ramp per text colour for antialiased
-text. The palette has 32 entries (5-bit GIF codes); the last one, index 31, stays
-free: the GIF writer uses it as the transparent index.
+text. Writers get just these entries (at most :data:`MAX_COLOURS`); a format's
+own needs, such as GIF's power-of-two table with a transparent entry, are the
+writer's.
 """
 
 from __future__ import annotations
@@ -13,8 +14,7 @@ from dataclasses import dataclass, fields
 RGB = tuple[int, int, int]
 
 TEXT_LEVELS = 6  # ramp steps from the background to a text colour (index 0 is background)
-PALETTE_SIZE = 32  # entries; GIF codes start at 5 bits
-TRANSPARENT = PALETTE_SIZE - 1  # kept free for the writers
+MAX_COLOURS = 255  # palette entries a theme may use (a byte per pixel, one entry to spare)
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ class Palette:
 
     index: dict[str, int]
     ramps: dict[str, tuple[int, ...]]  # per text colour: indices from faint to full
-    rgb: bytes  # PALETTE_SIZE RGB entries, for Pillow and the GIF colour table
+    rgb: bytes  # the RGB entries, in index order
 
 
 def _mix(a: RGB, b: RGB, t: float) -> RGB:
@@ -108,7 +108,6 @@ def palette(theme: Theme) -> Palette:
             ramp.append(len(entries))
             entries.append(_mix(theme.background, target, level / (TEXT_LEVELS - 1)))
         ramps[name] = tuple(ramp)
-    if len(entries) > TRANSPARENT:
-        raise ValueError(f"a theme needs at most {TRANSPARENT} colours, not {len(entries)}")
-    entries += [theme.background] * (PALETTE_SIZE - len(entries))
+    if len(entries) > MAX_COLOURS:
+        raise ValueError(f"a theme needs at most {MAX_COLOURS} colours, not {len(entries)}")
     return Palette(index, ramps, b"".join(bytes(rgb) for rgb in entries))

@@ -1,18 +1,20 @@
-"""The sliding steps of a convolution: what each frame of an animation shows.
+"""The sliding steps of a layer: what each frame of an animation shows.
 
-A step is one position of the kernel: for every group, the output cell being
+A step is one position of the window: for every group, the output cell being
 computed, and for every kernel tap the input cell it reads (in padded
-coordinates) and whether that cell is padding. All groups advance together, so
-there are ``spec.n_steps`` steps, in the order output channel within its group,
-then output row, then output column.
+coordinates) and whether that cell is padding. :meth:`Step.reads` expands a
+step's taps, for one output cell, into the multiplications it sums: input
+channel, weight index and cell. All groups advance together, so there are
+``layer.n_steps`` steps, in the order output channel within its group, then
+output row, then output column. Steps are made lazily, one per iteration.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
-from .spec import ConvSpec
+from .layers import WindowLayer
 
 
 @dataclass(frozen=True)
@@ -28,12 +30,24 @@ class Tap:
 
 @dataclass(frozen=True)
 class OutputCell:
-    """One output cell: its channel (over all groups), row and column."""
+    """One output cell: its group, its channel (over all groups), row and column."""
 
     group: int
     channel: int
     row: int
     col: int
+
+
+@dataclass(frozen=True)
+class Read:
+    """One term of an output cell's sum: input ``channel`` at ``tap``, times ``weight``.
+
+    ``weight`` indexes the layer's weight tensor (None for a layer without weights).
+    """
+
+    channel: int
+    weight: tuple[int, ...] | None
+    tap: Tap
 
 
 @dataclass(frozen=True)
@@ -51,6 +65,16 @@ class Step:
     outputs: tuple[OutputCell, ...]
     taps: tuple[Tap, ...]
     window: tuple[int, int, int, int]
+    layer: WindowLayer = field(repr=False, compare=False)
+
+    def reads(self, output: OutputCell) -> Iterator[Read]:
+        """The terms ``output`` sums, input channel by channel of its group, taps in order."""
+        per_group = self.layer.in_per_group
+        for offset in range(per_group):
+            channel = output.group * per_group + offset
+            for tap in self.taps:
+                yield Read(channel, self.layer.weight_index(output.channel, offset,
+                                                            (tap.ky, tap.kx)), tap)
 
     def describe(self) -> str:
         """One line: the output cells and the window they read (padded coordinates)."""
@@ -60,30 +84,37 @@ class Step:
                 f"cols {left}..{right - 1} (padded)")
 
     def to_dict(self) -> dict[str, object]:
-        """The step as plain JSON-ready values."""
-        return asdict(self)
+        """The step as plain JSON-ready values (the layer itself left out)."""
+        return {
+            "index": self.index,
+            "channel_in_group": self.channel_in_group,
+            "row": self.row,
+            "col": self.col,
+            "outputs": [asdict(output) for output in self.outputs],
+            "taps": [asdict(tap) for tap in self.taps],
+            "window": list(self.window),
+        }
 
 
-def trace(spec: ConvSpec) -> Iterator[Step]:
-    """Yield the steps of ``spec``'s forward pass lazily, in frame order."""
-    top, _, left, _ = spec.pads
-    h, w = spec.size
-    (oh, ow), (sh, sw), (dh, dw), (kh, kw) = (spec.output_size, spec.strides, spec.dilations,
-                                              spec.kernel)
-    fh, fw = spec.footprint
+def trace(layer: WindowLayer) -> Iterator[Step]:
+    """Yield the steps of ``layer``'s forward pass lazily, in frame order."""
+    height, width = layer.axes
+    top, left = height.before, width.before
+    h, w = height.size, width.size
+    (oh, ow), (fh, fw) = layer.output_size, layer.footprint
     index = 0
-    for j in range(spec.groups_out):
+    for j in range(layer.out_per_group):
         for r in range(oh):
             for c in range(ow):
-                y0, x0 = r * sh, c * sw
+                y0, x0 = r * height.stride, c * width.stride
                 taps = tuple(
                     Tap(ky, kx, y, x, not (top <= y < top + h and left <= x < left + w))
-                    for ky in range(kh)
-                    for kx in range(kw)
-                    for y, x in ((y0 + ky * dh, x0 + kx * dw),)
+                    for ky in range(height.kernel)
+                    for kx in range(width.kernel)
+                    for y, x in ((y0 + ky * height.dilation, x0 + kx * width.dilation),)
                 )
                 outputs = tuple(
-                    OutputCell(g, g * spec.groups_out + j, r, c) for g in range(spec.groups)
+                    OutputCell(g, g * layer.out_per_group + j, r, c) for g in range(layer.groups)
                 )
-                yield Step(index, j, r, c, outputs, taps, (y0, x0, y0 + fh, x0 + fw))
+                yield Step(index, j, r, c, outputs, taps, (y0, x0, y0 + fh, x0 + fw), layer)
                 index += 1

@@ -34,8 +34,8 @@ def explain(spec: convgif.ConvSpec, steps: int = 3) -> str:
     rng = np.random.default_rng(0)
     x = rng.standard_normal((1, *spec.input_shape), dtype=np.float32)
     w = rng.standard_normal(spec.weight_shape, dtype=np.float32)
-    y = convgif.conv2d(x, w, stride=spec.strides, padding=spec.padding,
-                       dilation=spec.dilations, groups=spec.groups)
+    y = convgif.conv2d(x, w, stride=spec.stride, padding=spec.padding,
+                       dilation=spec.dilation, groups=spec.groups)
     lines.append(f"convgif.conv2d on random data gives shape {tuple(y.shape[1:])}")
     return "\n".join(lines)
 

@@ -12,11 +12,11 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from convgif import gallery
+from convgif import gallery, gallery_page
 from convgif.cli import cli, main
 from convgif.gallery_entries import SECTIONS, Animation, Figure, Section
+from convgif.layers import ConvSpec, OptionError, SpecError
 from convgif.plots import ARGUMENTS
-from convgif.spec import ConvSpec, OptionError, SpecError
 
 GALLERY = Path(__file__).resolve().parents[1] / "gallery"
 
@@ -45,8 +45,8 @@ def invoke(*args: str) -> tuple[int, str]:
 
 
 def key(spec: ConvSpec) -> tuple[object, ...]:
-    return (spec.input_shape, spec.out_channels, spec.kernel, spec.padding, spec.strides,
-            spec.dilations, spec.groups)
+    return (spec.input_shape, spec.out_channels, spec.kernel_size, spec.padding, spec.stride,
+            spec.dilation, spec.groups)
 
 
 def animations() -> list[Animation]:
@@ -117,12 +117,12 @@ def test_a_bad_declaration_fails_naming_the_problem() -> None:
 
 def test_commands_name_only_what_differs_from_the_defaults() -> None:
     by_slug = {a.spec.slug: a for a in animations()}
-    assert gallery.command(by_slug[HEADLINE]) == "convgif render --hold 1500"
-    assert gallery.command(by_slug[HEADLINE], "dark") == (
+    assert gallery_page.command(by_slug[HEADLINE]) == "convgif render --hold 1500"
+    assert gallery_page.command(by_slug[HEADLINE], "dark") == (
         f"convgif render --hold 1500 --theme dark -o {HEADLINE}-dark.gif")
-    assert gallery.command(by_slug["in3x7x9_out2x3x8_k5x2_p0_s1_d1_g1"]) == (
+    assert gallery_page.command(by_slug["in3x7x9_out2x3x8_k5x2_p0_s1_d1_g1"]) == (
         "convgif render --size 7x9 -k 5x2 -s 1 -p 0 -d 1 --hold 1500")
-    assert gallery.command(by_slug["in2x9x9_out1x5x9_k3_p2_s1_d4x2_g1"]) == (
+    assert gallery_page.command(by_slug["in2x9x9_out1x5x9_k3_p2_s1_d4x2_g1"]) == (
         "convgif render --in-channels 2 --size 9 --out-channels 1 -s 1 -p 2 -d 4x2 --hold 1500")
 
 
@@ -146,7 +146,7 @@ def test_each_readme_command_makes_its_committed_file(tmp_path: Path,
 
 
 def test_readme_shows_every_file_with_dark_versions_in_pictures() -> None:
-    text = gallery.readme()
+    text = gallery_page.readme()
     for animation in animations():
         spec = animation.spec
         assert f"`{spec.caption}`" in text and spec.torch_repr() in text

@@ -29,7 +29,7 @@ def placed(lay: Layout) -> list[tuple[str, Box]]:
     for swatch in lay.swatches:
         items += [(f"swatch {swatch.colour}", swatch.box),
                   (f"label {swatch.label.text!r}", text_box(swatch.label))]
-    items.append(("status", lay.status))
+    items.append(("status", lay.slots.status))
     return items
 
 
@@ -40,10 +40,10 @@ def overlap(a: Box, b: Box) -> bool:
 
 def check_layout(spec: ConvSpec, lay: Layout) -> None:
     """The layout's promises: sizes, no overlap, on the canvas, left to right, status fits."""
-    (hp, wp), (kh, kw), (oh, ow) = spec.padded_size, spec.kernel, spec.output_size
+    (hp, wp), (kh, kw), (oh, ow) = spec.padded_size, spec.kernel_size, spec.output_size
     assert len(lay.inputs) == spec.in_channels
     assert len(lay.outputs) == spec.out_channels
-    assert [len(bank) for bank in lay.kernels] == [spec.groups_in] * spec.out_channels
+    assert [len(bank) for bank in lay.kernels] == [spec.in_per_group] * spec.out_channels
     assert {(g.rows, g.cols, g.cell) for g in lay.inputs} == {(hp, wp, lay.cell)}
     assert {(g.rows, g.cols) for bank in lay.kernels for g in bank} == {(kh, kw)}
     assert {(g.rows, g.cols) for g in lay.outputs} == {(oh, ow)}
@@ -58,7 +58,7 @@ def check_layout(spec: ConvSpec, lay: Layout) -> None:
     kernels = [grid for bank in lay.kernels for grid in bank]
     assert max(g.box[2] for g in lay.inputs) < min(g.box[0] for g in kernels)
     assert max(g.box[2] for g in kernels) < min(g.box[0] for g in lay.outputs)
-    og = spec.groups_out
+    og = spec.out_per_group
     for channel in range(spec.out_channels):
         if channel % og:  # banks of one group: output channels left to right, rows aligned
             for before, after in zip(lay.kernels[channel - 1], lay.kernels[channel],
@@ -71,11 +71,11 @@ def check_layout(spec: ConvSpec, lay: Layout) -> None:
     for channel, bank in enumerate(lay.kernels):  # each kernel sits beside its input channel
         group = channel // og
         for i, grid in enumerate(bank):
-            beside = lay.inputs[group * spec.groups_in + i]
+            beside = lay.inputs[group * spec.in_per_group + i]
             assert beside.box[1] <= grid.box[1] and grid.box[3] <= beside.box[3]
 
     steps = list(trace(spec))
-    status_w = lay.status[2] - lay.status[0]
+    status_w = lay.slots.status[2] - lay.slots.status[0]
     for step in (steps[0], steps[-1]):
         assert text_width(status_text(spec, step.index, step.outputs), lay.font_size) <= status_w
 

@@ -12,7 +12,7 @@ import pytest
 
 from convgif import plots
 from convgif.cli import main
-from convgif.spec import ConvSpec, SpecError
+from convgif.layers import ConvSpec, SpecError
 
 REQUIRED = [
     "in_channels", "out_channels", "kernel_h", "kernel_w", "stride_h", "stride_w",
@@ -104,33 +104,12 @@ def test_timing_counts_only_runs_after_warm_up() -> None:
     assert (row.repeats, row.params, row.backend) == (3, 7, "fake")
 
 
-class Bar:
-    """A progress bar that records what it is told."""
-
-    def __init__(self, total: int) -> None:
-        self.events = [("start", total)]
-
-    def __enter__(self) -> Bar:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.events.append(("end", 0))
-
-    def update(self, n_steps: int) -> None:
-        self.events.append(("update", n_steps))
-
-
 def test_progress_advances_once_per_configuration() -> None:
-    bars: list[Bar] = []
-
-    def progress(total: int) -> Bar:
-        bars.append(Bar(total))
-        return bars[-1]
-
+    seen: list[tuple[int, int]] = []
     small = plots.plan("dilation", x="1,2,4", values="1,2")
-    plots.sweep(small, repeats=1, backend=fake_backend, progress=progress)
-    assert len(bars) == 1
-    assert bars[0].events == [("start", 6)] + [("update", 1)] * 6 + [("end", 0)]
+    plots.sweep(small, repeats=1, backend=fake_backend,
+                progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(done, 6) for done in range(1, 7)]
 
 
 def test_plan_parses_and_checks_values() -> None:

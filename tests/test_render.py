@@ -180,7 +180,7 @@ def frame_indices(spec: ConvSpec) -> list[int]:
     """A few frames: the first, the second, one in the middle, the last, a channel switch."""
     per_channel = spec.output_size[0] * spec.output_size[1]
     picked = {0, min(1, spec.n_steps - 1), spec.n_steps // 2, spec.n_steps - 1}
-    if spec.groups_out > 1:
+    if spec.out_per_group > 1:
         picked.add(per_channel)
     return sorted(picked)
 
@@ -191,7 +191,7 @@ def check_frame(spec: ConvSpec, rgb: np.ndarray, index: int, cell: int, theme: T
     step = list(trace(spec))[index]
     taps = {(tap.row, tap.col): tap.padding for tap in step.taps}
     top, _, left, _ = spec.pads
-    height, width = spec.size
+    height, width = spec.input_size
     for grid in lay.inputs:
         for r in range(grid.rows):
             for c in range(grid.cols):
@@ -213,7 +213,7 @@ def check_frame(spec: ConvSpec, rgb: np.ndarray, index: int, cell: int, theme: T
     for channel, grid in enumerate(lay.outputs):
         for r in range(oh):
             for c in range(ow):
-                computed_at = (channel % spec.groups_out) * oh * ow + r * ow + c
+                computed_at = (channel % spec.out_per_group) * oh * ow + r * ow + c
                 want = (theme.current if computed_at == index else
                         theme.done if computed_at < index else theme.output)
                 assert majority(rgb, grid.cell_box(r, c)) == want, ("output", channel, r, c)
@@ -265,7 +265,7 @@ def test_an_error_mid_write_keeps_the_earlier_file(tmp_path: Path,
     earlier = render(HEADLINE, target, duration=200).path.read_bytes()
     seen = []
 
-    def progress(done: int) -> None:
+    def progress(done: int, total: int) -> None:
         seen.append(done)
         if done == 3:
             raise error("stop")
@@ -279,7 +279,7 @@ def test_an_error_mid_write_keeps_the_earlier_file(tmp_path: Path,
 
 
 def test_an_error_mid_write_leaves_no_file(tmp_path: Path) -> None:
-    def progress(done: int) -> None:
+    def progress(done: int, total: int) -> None:
         raise Boom(done)
 
     with pytest.raises(Boom):
@@ -298,7 +298,7 @@ def test_missing_folders_are_created(tmp_path: Path) -> None:
 
 def test_progress_counts_every_frame(tmp_path: Path) -> None:
     seen: list[int] = []
-    render(HEADLINE, tmp_path / "x.gif", progress=seen.append)
+    render(HEADLINE, tmp_path / "x.gif", progress=lambda done, total: seen.append(done))
     assert seen == list(range(1, HEADLINE.n_steps + 1))
 
 

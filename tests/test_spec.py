@@ -94,8 +94,8 @@ def test_caption_format(args: dict[str, Any]) -> None:
     numbers = [int(v) if v else None for v in match.groups()]
     assert tuple(numbers[0:3]) == spec.input_shape
     assert tuple(numbers[3:6]) == spec.output_shape
-    assert tuple(numbers[6:8]) == spec.kernel
-    top, bottom, left, right = resolve_padding(args["padding"], spec.kernel, spec.dilations)
+    assert tuple(numbers[6:8]) == spec.kernel_size
+    top, bottom, left, right = resolve_padding(args["padding"], spec.kernel_size, spec.dilation)
     if numbers[8] is not None:  # short form "(top, left)" only when symmetric
         assert (numbers[8], numbers[9]) == (top, left) == (bottom, right)
     else:
@@ -168,7 +168,7 @@ def test_trace_reproduces_the_convolution(args: dict[str, Any], seed: int) -> No
     b = rng.standard_normal(spec.out_channels)
     kwargs = {k: args[k] for k in ("stride", "padding", "dilation", "groups", "padding_mode")}
     expected = naive_conv2d(x, w, b, **kwargs)
-    pads = resolve_padding(args["padding"], spec.kernel, spec.dilations)
+    pads = resolve_padding(args["padding"], spec.kernel_size, spec.dilation)
     padded = naive_pad(x, pads, args["padding_mode"])
     zero_padded = naive_pad(x, pads, "zeros")
     og, cg = spec.out_channels // spec.groups, spec.in_channels // spec.groups
@@ -179,7 +179,7 @@ def test_trace_reproduces_the_convolution(args: dict[str, Any], seed: int) -> No
     assert [s.index for s in steps] == list(range(len(order)))
     for step in steps:
         assert [(t.ky, t.kx) for t in step.taps] == [
-            (ky, kx) for ky in range(spec.kernel[0]) for kx in range(spec.kernel[1])]
+            (ky, kx) for ky in range(spec.kernel_size[0]) for kx in range(spec.kernel_size[1])]
         for tap in step.taps:
             assert tap.padding == (zero_padded[0, tap.row, tap.col] == 0)
         rows = [t.row for t in step.taps]

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from convgif.spec import OptionError
-from convgif.writers import GifWriter, atomic_output, check_timing
-from convgif.writers.gif import MAX_DURATION_MS, MIN_DURATION_MS
+from convgif.layers import OptionError
+from convgif.writers import atomic_output
+from convgif.writers.gif import MAX_DURATION_MS, MIN_DURATION_MS, GifWriter, check_timing
 
 
 def palette(entries: int) -> bytes:

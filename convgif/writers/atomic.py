@@ -26,23 +26,35 @@ def _mode_for(target: Path) -> int:
 
 
 @contextmanager
-def atomic_output(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
-    """Open a temporary file beside ``path`` for writing; on success it replaces ``path``.
+def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """A temporary file name beside ``path``; on success the file there replaces ``path``.
 
-    Missing parent folders are created; the data is synced to disk before the
-    rename, and the file keeps an existing target's permissions. On any exception (KeyboardInterrupt
-    included) the temporary file is removed and the exception propagates.
+    For writers that need a file name (an encoder run as another program).
+    Missing parent folders are created, and the file keeps an existing
+    target's permissions. On any exception (KeyboardInterrupt included) the
+    temporary file is removed and the exception propagates.
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    temp = Path(name)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
+        yield temp
         os.chmod(temp, _mode_for(target))
         os.replace(temp, target)
     except BaseException:
-        Path(temp).unlink(missing_ok=True)
+        temp.unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def atomic_output(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
+    """Open a temporary file beside ``path`` for writing; on success it replaces ``path``.
+
+    As :func:`atomic_path`, and the data is synced to disk before the rename.
+    """
+    with atomic_path(path) as temp, open(temp, "wb") as handle:
+        yield handle
+        handle.flush()
+        os.fsync(handle.fileno())

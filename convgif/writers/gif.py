@@ -3,23 +3,26 @@
 Frames go to the file as they come (one frame is held back, so the last one can
 get the hold time). Each frame after the first stores only the rectangle that
 changed, with unchanged pixels inside it set to the transparent index, which
-LZW compresses to almost nothing. The LZW code size follows the palette (32
-colours: 5-bit codes). Pillow's LZW encoder does the compression.
+LZW compresses to almost nothing. The colour table is the frames' palette
+padded to a power of two with one entry to spare, the transparent one; the LZW
+code size follows it (up to 31 colours: 5-bit codes). Pillow's LZW encoder does
+the compression. GIF stores delays in centiseconds: :func:`check_timing` is its
+rule.
 """
 
 from __future__ import annotations
 
 import struct
-from typing import BinaryIO
+from typing import BinaryIO, ClassVar
 
 import numpy as np
 from PIL import Image
 
-from ..spec import OptionError
+from ..layers import OptionError
+from ..options import DEFAULT_DURATION_MS
 
 MAX_DURATION_MS = 655_350  # a GIF delay is 16 bits of centiseconds
 MIN_DURATION_MS = 20  # browsers play shorter delays (0 or 1 centisecond) as 100 ms
-DEFAULT_DURATION_MS = 300
 DISPOSE_NONE = 1  # leave the frame in place; the next one draws over it
 
 
@@ -40,6 +43,16 @@ def _centiseconds(ms: int) -> int:
     return (ms + 5) // 10
 
 
+def colour_table(palette: bytes) -> bytes:
+    """``palette`` (RGB entries, at most 255) padded with its first entry to 2**n entries,
+    n >= 2, so that the last entry is free for transparency."""
+    entries = len(palette) // 3
+    if len(palette) % 3 or not 1 <= entries <= 255:
+        raise ValueError(f"a GIF palette holds 1 to 255 RGB entries, not {len(palette)} bytes")
+    size = 1 << max(2, entries.bit_length())
+    return palette + palette[:3] * (size - entries)
+
+
 def _table_bits(palette: bytes) -> int:
     entries = len(palette) // 3
     bits = max(2, (entries - 1).bit_length())
@@ -55,7 +68,19 @@ class GifWriter:
     frames (it becomes the transparent index). ``duration`` and ``hold`` are in
     ms (a GIF stores centiseconds: they are rounded to 10 ms, halves up); ``loop`` is the
     NETSCAPE loop count, 0 for forever. Call :meth:`close` after the last frame.
+    :meth:`open` takes the frames' own palette instead and makes the table.
     """
+
+    extensions: ClassVar[tuple[str, ...]] = (".gif",)
+    mode: ClassVar[str] = "P"
+    check_timing = staticmethod(check_timing)
+
+    @classmethod
+    def open(cls, fp: BinaryIO, size: tuple[int, int], palette: bytes, duration: int,
+             hold: int, loop: int) -> GifWriter:
+        """A writer whose table is ``palette`` (the frames' RGB entries) padded by
+        :func:`colour_table`."""
+        return cls(fp, size, colour_table(palette), duration, hold, loop)
 
     def __init__(self, fp: BinaryIO, size: tuple[int, int], palette: bytes,
                  duration: int = DEFAULT_DURATION_MS, hold: int = 0, loop: int = 0) -> None:

@@ -1,0 +1,78 @@
+"""Drawing primitives on a canvas of palette indices (a 2D uint8 array).
+
+Every scene draws with these; colours are palette indices of
+:mod:`convgif.theme`, boxes are those of :mod:`convgif.layout`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..font import text_mask
+from ..layout import Box, Grid, Text
+from ..theme import Palette
+
+
+def fill(canvas: np.ndarray, box: Box, colour: int) -> None:
+    """Fill ``box`` with ``colour``."""
+    left, top, right, bottom = box
+    canvas[top:bottom, left:right] = colour
+
+
+def copy_box(canvas: np.ndarray, source: np.ndarray, box: Box) -> None:
+    """Copy ``box`` of ``source`` onto ``canvas``."""
+    left, top, right, bottom = box
+    canvas[top:bottom, left:right] = source[top:bottom, left:right]
+
+
+def outline(canvas: np.ndarray, box: Box, colour: int, width: int) -> None:
+    """A rectangle ``width`` px wide centred on the lines of ``box`` (right/bottom exclusive)."""
+    left, top, right, bottom = box
+    h, w = canvas.shape
+    a = width // 2
+    lo_y, hi_y = max(top - a, 0), min(bottom + a, h)
+    lo_x, hi_x = max(left - a, 0), min(right + a, w)
+    canvas[lo_y:hi_y, max(left - a, 0):left - a + width] = colour
+    canvas[lo_y:hi_y, max(right - 1 - a, 0):right - 1 - a + width] = colour
+    canvas[max(top - a, 0):top - a + width, lo_x:hi_x] = colour
+    canvas[max(bottom - 1 - a, 0):bottom - 1 - a + width, lo_x:hi_x] = colour
+
+
+def line(canvas: np.ndarray, start: tuple[int, int], end: tuple[int, int], colour: int) -> None:
+    """A crisp 1 px line from ``start`` to ``end`` (x, y), both included."""
+    (x0, y0), (x1, y1) = start, end
+    n = max(abs(x1 - x0), abs(y1 - y0)) + 1
+    xs = np.rint(np.linspace(x0, x1, n)).astype(np.intp)
+    ys = np.rint(np.linspace(y0, y1, n)).astype(np.intp)
+    canvas[ys, xs] = colour
+
+
+def write(canvas: np.ndarray, item: Text, palette: Palette) -> None:
+    """Write ``item``'s text, antialiased along its role's ramp, clipped to the canvas."""
+    mask = text_mask(item.text, item.size)
+    ramp = np.array((0, *palette.ramps[item.role]), dtype=np.uint8)
+    levels = (mask.astype(np.uint16) * (len(ramp) - 1) + 127) // 255
+    h = min(mask.shape[0], canvas.shape[0] - item.y)
+    w = min(mask.shape[1], canvas.shape[1] - item.x)
+    region = canvas[item.y:item.y + h, item.x:item.x + w]
+    ink = levels[:h, :w] > 0
+    region[ink] = ramp[levels[:h, :w][ink]]
+
+
+def inset(box: Box) -> Box:
+    """``box`` without its 1 px border."""
+    left, top, right, bottom = box
+    return (left + 1, top + 1, right - 1, bottom - 1)
+
+
+def grid_lines(canvas: np.ndarray, grid: Grid, box: Box, colour: int) -> None:
+    """Draw the lines of ``grid`` that lie inside ``box`` (after a fill covered them)."""
+    left, top, right, bottom = box
+    canvas[top:bottom:grid.cell, left:right] = colour
+    canvas[top:bottom, left:right:grid.cell] = colour
+
+
+def grid(canvas: np.ndarray, cells: Grid, fill_colour: int, line_colour: int) -> None:
+    """Fill the grid's cells with ``fill_colour`` and draw its lines."""
+    fill(canvas, cells.box, fill_colour)
+    grid_lines(canvas, cells, cells.box, line_colour)

@@ -1,0 +1,81 @@
+"""The Conv2d scene: taps and footprint on the padded inputs, kernels in use, output cells."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..trace import Step
+from .canvas import copy_box, fill, grid, grid_lines, inset, line, outline, write
+from .scene import Scene
+
+
+class Conv2dScene(Scene):
+    """Frames of a Conv2d layer as the article draws them."""
+
+    def background(self) -> np.ndarray:
+        """Padded inputs, kernels, outputs, legend and texts, nothing highlighted."""
+        lay, c = self.layout, self.colour
+        canvas = np.full((lay.height, lay.width), c["background"], dtype=np.uint8)
+        height, width = self.layer.axes
+        top, left = height.before, width.before
+        for cells in lay.inputs:
+            grid(canvas, cells, c["padding"], c["grid"])
+            inner = cells.span_box(top, left, top + height.size, left + width.size)
+            fill(canvas, inset(inner), c["cell"])
+            grid_lines(canvas, cells, inner, c["grid"])
+        for bank in lay.kernels:
+            for cells in bank:
+                grid(canvas, cells, c["kernel"], c["grid"])
+        for cells in lay.outputs:
+            grid(canvas, cells, c["output"], c["grid"])
+        for swatch in lay.swatches:
+            if swatch.colour == "footprint":
+                fill(canvas, swatch.box, c["background"])
+                outline(canvas, inset(swatch.box), c["footprint"], 2)
+            else:
+                fill(canvas, swatch.box, c["grid"])
+                fill(canvas, inset(swatch.box), c[swatch.colour])
+            write(canvas, swatch.label, self.palette)
+        for item in lay.texts:
+            write(canvas, item, self.palette)
+        return canvas
+
+    def draw(self, frame: np.ndarray, state: np.ndarray, step: Step) -> None:
+        """Taps, kernels in use, the current output cell, link lines, footprint, status."""
+        lay, c = self.layout, self.colour
+        top, left, bottom, right = step.window
+        for cells in lay.inputs:
+            for tap in step.taps:
+                fill(frame, cells.cell_box(tap.row, tap.col),
+                     c["tap_padding"] if tap.padding else c["tap"])
+        for out in step.outputs:
+            for kernel in lay.kernels[out.channel]:
+                grid(frame, kernel, c["kernel_active"], c["grid"])
+            fill(frame, lay.outputs[out.channel].cell_box(out.row, out.col), c["current"])
+        for channel, cells in enumerate(lay.inputs):
+            out = step.outputs[lay.input_group(channel)]
+            kernel = lay.kernels[out.channel][channel % self.layer.in_per_group]
+            foot = cells.span_box(top, left, bottom, right)
+            kbox = kernel.box
+            cell = lay.outputs[out.channel].cell_box(out.row, out.col)
+            # The footprint's right corners to the kernel's left ones, then one line on
+            # from the kernel to the output cell.
+            line(frame, (foot[2] + 1, foot[1]), (kbox[0] - 1, kbox[1]), c["link"])
+            line(frame, (foot[2] + 1, foot[3] - 1), (kbox[0] - 1, kbox[3] - 1), c["link"])
+            line(frame, (kbox[2], (kbox[1] + kbox[3]) // 2),
+                 (cell[0] - 2, (cell[1] + cell[3]) // 2), c["link"])
+        # Kernels not in use stand in front of the link lines, which pass behind them.
+        active = {out.channel for out in step.outputs}
+        for channel, bank in enumerate(lay.kernels):
+            if channel not in active:
+                for kernel in bank:
+                    copy_box(frame, state, kernel.box)
+        for cells in lay.inputs:
+            outline(frame, cells.span_box(top, left, bottom, right), c["footprint"], 2)
+        self.write_status(frame, step)
+
+    def advance(self, state: np.ndarray, step: Step) -> None:
+        """The step's output cells are computed from now on."""
+        for out in step.outputs:
+            fill(state, self.layout.outputs[out.channel].cell_box(out.row, out.col),
+                 self.colour["done"])

@@ -1,0 +1,73 @@
+"""The frame loop: a layer's frames, drawn by the scene of its kind from its trace.
+
+Frames are 2D arrays of palette indices (see :mod:`convgif.theme`). The scene
+draws a static background once; a running state holds what earlier steps left
+(computed output cells); each frame copies that state and the scene draws the
+step's marks on top.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from ..layers import OptionError, WindowLayer
+from ..options import RenderOptions
+from ..theme import Palette
+from ..trace import Step, trace
+from .conv2d import Conv2dScene
+from .scene import Scene
+
+MAX_SIDE = 4096
+
+# The scene of each layer kind.
+SCENES: dict[str, type[Scene]] = {"conv2d": Conv2dScene}
+
+
+class Painter:
+    """Draws the frames of one layer with one set of options; keeps the running state."""
+
+    def __init__(self, layer: WindowLayer, options: RenderOptions) -> None:
+        options.check(layer)
+        self.layer = layer
+        self.scene = SCENES[layer.kind](layer, options)
+        self.layout = self.scene.layout
+        if max(self.layout.width, self.layout.height) > MAX_SIDE:
+            raise OptionError(
+                f"the canvas would be {self.layout.width}x{self.layout.height} px, more than "
+                f"{MAX_SIDE} px on a side: lower cell_size (now {self.layout.cell})"
+            )
+        self.palette = self.scene.palette
+        self.state = self.scene.background()
+
+    def frames(self) -> Iterator[np.ndarray]:
+        """Every frame of the layer's animation, in trace order, lazily."""
+        return (self.draw(step) for step in trace(self.layer))
+
+    def draw(self, step: Step) -> np.ndarray:
+        """The frame of ``step``; then what it leaves is kept for later frames."""
+        frame = self.state.copy()
+        self.scene.draw(frame, self.state, step)
+        self.scene.advance(self.state, step)
+        return frame
+
+
+def frames(layer: WindowLayer, **options: Any) -> Iterator[Image.Image]:
+    """The animation's frames as palette-mode PIL images, one per step of ``layer``, lazily.
+
+    ``options`` are :class:`~convgif.options.RenderOptions` fields (``cell_size``,
+    ``theme``, ``max_frames`` shape the frames). Raises :class:`OptionError` at
+    once (not on first iteration) for a bad option.
+    """
+    painter = Painter(layer, RenderOptions.of(options))
+    return (as_image(array, painter.palette) for array in painter.frames())
+
+
+def as_image(array: np.ndarray, pal: Palette) -> Image.Image:
+    """A frame array as a palette-mode PIL image."""
+    image = Image.frombytes("P", (array.shape[1], array.shape[0]), array.tobytes())
+    image.putpalette(pal.rgb)
+    return image

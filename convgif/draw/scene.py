@@ -1,0 +1,48 @@
+"""A scene: how one layer kind's frames look, over the shared canvas primitives.
+
+A scene places its layer (:func:`convgif.layout.layout`), draws the background
+all frames share, the marks of one step, and what a step leaves for the frames
+after it (computed output cells). The frame loop (:mod:`convgif.draw.frames`)
+holds the running state and calls these in order.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+
+import numpy as np
+
+from ..layers import WindowLayer
+from ..layout import Layout, Text, layout, status_text
+from ..options import RenderOptions
+from ..theme import THEMES, palette
+from ..trace import Step
+from .canvas import write
+
+
+class Scene(ABC):
+    """The pictures of one layer with one set of options."""
+
+    def __init__(self, layer: WindowLayer, options: RenderOptions) -> None:
+        self.layer = layer
+        self.layout: Layout = layout(layer, options.cell_size)
+        self.palette = palette(THEMES[options.theme])
+        self.colour = self.palette.index
+
+    @abstractmethod
+    def background(self) -> np.ndarray:
+        """The canvas every frame starts from: grids, labels, legend and caption."""
+
+    @abstractmethod
+    def draw(self, frame: np.ndarray, state: np.ndarray, step: Step) -> None:
+        """Draw ``step``'s marks on ``frame``, a copy of ``state`` (the running state)."""
+
+    @abstractmethod
+    def advance(self, state: np.ndarray, step: Step) -> None:
+        """Leave on ``state`` what ``step`` shows to the frames after it."""
+
+    def write_status(self, frame: np.ndarray, step: Step) -> None:
+        """The step's status line, in the status slot."""
+        left, top, _, _ = self.layout.slots.status
+        write(frame, Text(status_text(self.layer, step.index, step.outputs), left, top,
+                          self.layout.font_size, "text"), self.palette)

@@ -1,0 +1,118 @@
+"""Window geometry shared by every sliding-window layer, and the normalisers of its arguments.
+
+An :class:`Axis` is one spatial axis of a window sliding over a padded input:
+its input size, padding before and after, kernel size, stride and dilation. It
+gives the padded size, the dilated footprint, the output size and the filled-in
+formula of that size. The normalisers turn PyTorch-style arguments (an int or a
+pair) into pairs, raising :class:`SpecError` naming the argument and the rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TypeGuard
+
+from .errors import ConvgifError, SpecError
+
+Pair = tuple[int, int]
+PairLike = int | tuple[int, int] | list[int]
+PaddingLike = int | tuple[int, int] | list[int] | str
+
+
+def is_int(value: object) -> TypeGuard[int]:
+    """Whether ``value`` is an int (a bool is not)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def positive_int(name: str, value: object, error: type[ConvgifError] = SpecError) -> int:
+    """Return ``value`` if it is a positive int, else raise ``error`` naming ``name``."""
+    if not is_int(value):
+        raise error(f"{name}={value!r} must be an integer")
+    if value <= 0:
+        raise error(f"{name}={value} must be positive")
+    return value
+
+
+def as_pair(name: str, value: object, minimum: int = 1) -> Pair:
+    """Return ``value`` (an int or an (h, w) pair) as a pair of ints >= ``minimum``.
+
+    Raises :class:`SpecError` naming ``name`` when the value is malformed.
+    """
+    items = [value, value] if is_int(value) else value
+    if not isinstance(items, (tuple, list)) or len(items) != 2:
+        raise SpecError(f"{name}={value!r} must be an integer or a pair of integers")
+    first, second = items
+    if not (is_int(first) and is_int(second)):
+        raise SpecError(f"{name}={value!r} must be an integer or a pair of integers")
+    if min(first, second) < minimum:
+        rule = "positive" if minimum == 1 else f">= {minimum}"
+        raise SpecError(f"{name}={show(value)} must be {rule}")
+    return (first, second)
+
+
+def parse_pair(text: str) -> int | Pair:
+    """Parse ``3``, ``3,2`` or ``3x2`` (as the command line writes sizes) into 3 or (3, 2).
+
+    Raises ValueError when ``text`` is not one or two decimal integers.
+    """
+    parts = text.strip().lower().replace("x", ",").split(",")
+    if len(parts) not in (1, 2) or not all(p.strip().isascii() and p.strip().isdigit()
+                                           for p in parts):
+        raise ValueError(f"{text!r} must be N, N,M or NxM")
+    numbers = [int(p) for p in parts]
+    return numbers[0] if len(numbers) == 1 else (numbers[0], numbers[1])
+
+
+def show(value: object) -> str:
+    """A value as an error message or caption shows it: ``(5, 2)``, ``3``."""
+    if isinstance(value, (tuple, list)):
+        return "(" + ", ".join(str(v) for v in value) + ")"
+    return str(value)
+
+
+def torch_pair(pair: Pair) -> str:
+    """A pair as a torch.nn constructor takes it: ``3`` when square, ``(5, 2)`` otherwise."""
+    return str(pair[0]) if pair[0] == pair[1] else f"({pair[0]}, {pair[1]})"
+
+
+@dataclass(frozen=True)
+class Axis:
+    """One axis of a window sliding over a padded input.
+
+    ``name`` is the output size's name in formulas (``H_out``); ``before`` and
+    ``after`` are the padding on either side.
+    """
+
+    name: str
+    size: int
+    before: int
+    after: int
+    kernel: int
+    stride: int
+    dilation: int
+
+    @property
+    def padded(self) -> int:
+        """The padded input's size along this axis."""
+        return self.size + self.before + self.after
+
+    @property
+    def footprint(self) -> int:
+        """The dilated kernel's extent, ``D*(K-1)+1``."""
+        return self.dilation * (self.kernel - 1) + 1
+
+    @property
+    def output(self) -> int:
+        """The output's size along this axis (windows that fit in the padded input)."""
+        return (self.padded - self.footprint) // self.stride + 1
+
+    def formula(self) -> str:
+        """The output-size formula, filled in.
+
+        Example: ``H_out = floor((7 + 2*1 - 2*(3-1) - 1) / 2) + 1 = 3``.
+        """
+        pad = f"2*{self.before}" if self.before == self.after else f"{self.before} + {self.after}"
+        return (
+            f"{self.name} = floor(({self.size} + {pad} - {self.dilation}*({self.kernel}-1) - 1)"
+            f" / {self.stride}) + 1 = {self.output}"
+        )

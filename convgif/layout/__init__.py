@@ -1,0 +1,41 @@
+"""Where everything sits on the canvas: pure geometry, no drawing.
+
+:func:`layout` places one layer's frames with the layout of its kind
+(:data:`LAYOUTS`); the pieces are in :mod:`convgif.layout.parts`. Every cell's
+rectangle is exposed, so tests can check pixels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..layers import WindowLayer
+from . import conv2d
+from .parts import Box, Grid, Layout, Slots, Swatch, Text, status_text
+
+DEFAULT_CELL = 14
+MIN_AUTO_CELL = 6
+COMFORT_SIDE = 1400  # the automatic cell size shrinks until the canvas fits this square
+
+# Each layer kind's layout: (layer, cell px) -> Layout.
+LAYOUTS: dict[str, Callable[[WindowLayer, int], Layout]] = {"conv2d": conv2d.place}
+
+
+def layout(layer: WindowLayer, cell_size: int | None = None) -> Layout:
+    """Place every grid, label and legend entry of ``layer``'s frames.
+
+    ``cell_size`` is the side of one cell in px; None picks the largest size up
+    to 14 px (down to 6 px) that keeps the canvas within about 1400x1400 px.
+    """
+    place = LAYOUTS[layer.kind]
+    if cell_size is not None:
+        return place(layer, cell_size)
+    for cell in range(DEFAULT_CELL, MIN_AUTO_CELL - 1, -1):
+        placed = place(layer, cell)
+        if max(placed.width, placed.height) <= COMFORT_SIDE:
+            return placed
+    return placed
+
+
+__all__ = ["LAYOUTS", "Box", "Grid", "Layout", "Slots", "Swatch", "Text", "layout",
+           "status_text"]

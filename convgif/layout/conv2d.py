@@ -1,0 +1,147 @@
+"""The layout of a Conv2d scene.
+
+Left to right: the padded input channels, the kernels, the output channels.
+Top to bottom: column headers, one block per group (input channels stacked, the
+kernels of each input channel beside it, one column per output channel of the
+group, and the group's output channels), then the text slots: status line,
+formula line (none in plain frames), legend and caption.
+"""
+
+from __future__ import annotations
+
+from ..font import line_height, text_width
+from ..layers import WindowLayer
+from ..trace import OutputCell
+from .parts import Grid, Layout, Slots, Swatch, Text, font_size, stack, status_text
+
+LEGEND = (
+    ("padding", "padding"),
+    ("tap", "read by the kernel"),
+    ("tap_padding", "padding read by the kernel"),
+    ("footprint", "kernel footprint"),
+    ("kernel_active", "kernels in use"),
+    ("done", "computed"),
+    ("current", "being computed"),
+)
+PADDING_ONLY = frozenset({"padding", "tap_padding"})  # legend entries shown only with padding
+
+
+def _channels(kind: str, first: int, count: int) -> str:
+    """``input channel 4`` or ``input channels 4-7``."""
+    if count == 1:
+        return f"{kind} channel {first}"
+    return f"{kind} channels {first}-{first + count - 1}"
+
+
+def place(layer: WindowLayer, cell: int) -> Layout:
+    """Place a Conv2d-like layer's frames with cells of ``cell`` px."""
+    size = font_size(cell)
+    lh = line_height(size)
+    margin = max(16, cell)
+    (hp, wp), (oh, ow) = layer.padded_size, layer.output_size
+    kh, kw = (axis.kernel for axis in layer.axes)
+    g, cg, og = layer.groups, layer.in_per_group, layer.out_per_group
+    channel_gap = max(cell // 2, 8)
+    kernel_gap = max(cell // 2, 6)
+    in_w, in_h = wp * cell + 1, hp * cell + 1
+    k_w, k_h = kw * cell + 1, kh * cell + 1
+    out_w, out_h = ow * cell + 1, oh * cell + 1
+    bank_w = og * k_w + (og - 1) * kernel_gap
+
+    headers = [
+        ("input", str(layer.input_shape)),
+        ("kernels", str(layer.weight_shape)),
+        ("output", str(layer.output_shape)),
+    ]
+    header_w = [max(text_width(a, size), text_width(b, size)) for a, b in headers]
+    base_gap = max(3 * cell, 48)
+    gap1 = max(base_gap, header_w[0] - in_w + 16)
+    gap2 = max(base_gap, header_w[1] - bank_w + 16)
+    x_in = 0
+    x_k = x_in + in_w + gap1
+    x_out = x_k + bank_w + gap2
+    grids_w = max(x_out + out_w, x_out + header_w[2])
+
+    group_labels = [
+        f"group {i + 1} of {g}: {_channels('input', i * cg, cg)} -> "
+        f"{_channels('output', i * og, og)}"
+        for i in range(g)
+    ] if g > 1 else []
+    padded = any(axis.before or axis.after for axis in layer.axes)
+    legend_items = [(colour, label, text_width(label, size)) for colour, label in LEGEND
+                    if colour not in PADDING_ONLY or padded]
+    swatch = max(12, min(cell, lh))
+    caption_w = text_width(layer.caption, size)
+    # The last step's status line is the widest: its numbers have the most digits.
+    last = [OutputCell(i, i * og + og - 1, oh - 1, ow - 1) for i in range(g)]
+    status_w = text_width(status_text(layer, layer.n_steps - 1, last), size)
+    content_w = max([grids_w, caption_w, status_w,
+                     *(text_width(t, size) for t in group_labels)])
+    width = content_w + 2 * margin
+    # Legend wraps into rows when it is wider than the content.
+    legend_rows: list[list[tuple[str, str, int]]] = [[]]
+    row_w = 0
+    for item in legend_items:
+        need = swatch + 6 + item[2] + (18 if legend_rows[-1] else 0)
+        if legend_rows[-1] and row_w + need > content_w:
+            legend_rows.append([])
+            row_w, need = 0, swatch + 6 + item[2]
+        legend_rows[-1].append(item)
+        row_w += need
+    ox = margin + (content_w - grids_w) // 2  # grids are centred on the canvas
+
+    texts: list[Text] = []
+    y = margin
+    for (name, shape), x in zip(headers, (x_in, x_k, x_out), strict=True):
+        texts.append(Text(name, ox + x, y, size, "text"))
+        texts.append(Text(shape, ox + x, y + lh, size, "muted"))
+    y += 2 * lh + max(cell // 2, 8)
+
+    inputs: list[Grid] = []
+    kernels: list[list[Grid]] = [[] for _ in range(layer.out_channels)]
+    outputs: list[Grid] = []
+    in_offsets, in_stack = stack([in_h] * cg, channel_gap)
+    out_offsets, out_stack = stack([out_h] * og, channel_gap)
+    block = max(in_stack, out_stack)
+    for gi in range(g):
+        if group_labels:
+            texts.append(Text(group_labels[gi], margin, y, size, "muted"))
+            y += lh + 4
+        in_top = y + (block - in_stack) // 2
+        out_top = y + (block - out_stack) // 2
+        for i in range(cg):
+            gy = in_top + in_offsets[i]
+            inputs.append(Grid(ox + x_in, gy, hp, wp, cell))
+            ky = gy + (in_h - k_h) // 2
+            for j in range(og):
+                kx = ox + x_k + j * (k_w + kernel_gap)
+                kernels[gi * og + j].append(Grid(kx, ky, kh, kw, cell))
+        for j in range(og):
+            outputs.append(Grid(ox + x_out, out_top + out_offsets[j], oh, ow, cell))
+        y += block + (2 * cell + 8 if gi < g - 1 else 0)
+
+    y += max(cell, 14)
+    status = (margin, y, margin + content_w, y + lh)
+    y += lh
+    formula = (margin, y, margin + content_w, y)
+    y += max(cell // 2, 10)
+    legend_top = y
+
+    swatches: list[Swatch] = []
+    for row in legend_rows:
+        x = margin
+        for colour, label, w in row:
+            top = y + (lh - swatch) // 2
+            swatches.append(Swatch(colour, (x, top, x + swatch, top + swatch),
+                                   Text(label, x + swatch + 6, y, size, "muted")))
+            x += swatch + 6 + w + 18
+        y += lh + 6
+    legend = (margin, legend_top, margin + content_w, y - 6)
+    y += max(cell // 2, 6)
+    caption_x = margin + (content_w - caption_w) // 2
+    texts.append(Text(layer.caption, caption_x, y, size, "text"))
+    caption = (caption_x, y, caption_x + caption_w, y + lh)
+    y += lh + margin
+    return Layout(layer, cell, size, width, y, tuple(inputs),
+                  tuple(tuple(k) for k in kernels), tuple(outputs), tuple(texts),
+                  tuple(swatches), Slots(status, formula, legend, caption))

@@ -1,0 +1,125 @@
+"""The pieces every layout is made of: grids of cells, text, legend swatches, text slots.
+
+Pure geometry: boxes are ``(left, top, right, bottom)`` in px, right and bottom
+exclusive. Nothing here draws.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..layers import Layer, WindowLayer
+from ..trace import OutputCell
+
+Box = tuple[int, int, int, int]  # left, top, right, bottom; right and bottom exclusive
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A rows x cols grid of square cells whose top-left grid line is at (x, y).
+
+    Grid lines are 1 px wide at ``x + k*cell`` and ``y + k*cell``; a cell's
+    interior lies between them.
+    """
+
+    x: int
+    y: int
+    rows: int
+    cols: int
+    cell: int
+
+    @property
+    def box(self) -> Box:
+        """The grid's extent, outer lines included."""
+        return (self.x, self.y, self.x + self.cols * self.cell + 1,
+                self.y + self.rows * self.cell + 1)
+
+    def cell_box(self, row: int, col: int) -> Box:
+        """The interior of cell (row, col), grid lines excluded."""
+        left, top = self.x + col * self.cell + 1, self.y + row * self.cell + 1
+        return (left, top, left + self.cell - 1, top + self.cell - 1)
+
+    def span_box(self, top: int, left: int, bottom: int, right: int) -> Box:
+        """The grid lines around cells [top, bottom) x [left, right), lines included."""
+        c = self.cell
+        return (self.x + left * c, self.y + top * c, self.x + right * c + 1,
+                self.y + bottom * c + 1)
+
+
+@dataclass(frozen=True)
+class Text:
+    """A line of static text with its top-left corner, font size and colour role."""
+
+    text: str
+    x: int
+    y: int
+    size: int
+    role: str  # "text" or "muted"
+
+
+@dataclass(frozen=True)
+class Swatch:
+    """A legend entry: a square of a theme colour and its label."""
+
+    colour: str
+    box: Box
+    label: Text
+
+
+@dataclass(frozen=True)
+class Slots:
+    """Where the text below the grids goes, top to bottom.
+
+    ``status`` holds the per-frame status line, ``formula`` the per-frame
+    arithmetic (an empty box, no height, when frames have none), ``legend``
+    the swatches and ``caption`` the article's caption line.
+    """
+
+    status: Box
+    formula: Box
+    legend: Box
+    caption: Box
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The geometry of every frame of one layer's animation."""
+
+    layer: WindowLayer
+    cell: int
+    font_size: int
+    width: int
+    height: int
+    inputs: tuple[Grid, ...]  # one per input channel, padded
+    kernels: tuple[tuple[Grid, ...], ...]  # [output channel][input channel within its group]
+    outputs: tuple[Grid, ...]  # one per output channel
+    texts: tuple[Text, ...]
+    swatches: tuple[Swatch, ...]
+    slots: Slots
+
+    def input_group(self, channel: int) -> int:
+        """The group an input channel belongs to."""
+        return channel // self.layer.in_per_group
+
+
+def status_text(layer: Layer, index: int, outputs: Sequence[OutputCell]) -> str:
+    """The status line of step ``index``, which computes ``outputs`` (one cell per group)."""
+    cells = [f"output[{o.channel}, {o.row}, {o.col}]" for o in outputs[:3]]
+    more = len(outputs) - len(cells)
+    tail = f" and {more} more groups" if more else ""
+    return f"step {index + 1} of {layer.n_steps}: computing {', '.join(cells)}{tail}"
+
+
+def font_size(cell: int) -> int:
+    """The text size that goes with cells of ``cell`` px."""
+    return max(12, min(20, round(cell * 0.65)))
+
+
+def stack(heights: list[int], gap: int) -> tuple[list[int], int]:
+    """Offsets of items of ``heights`` stacked with ``gap``, and the stack's height."""
+    offsets, y = [], 0
+    for h in heights:
+        offsets.append(y)
+        y += h + gap
+    return offsets, y - gap
