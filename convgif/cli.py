@@ -220,12 +220,13 @@ def plot_command(argument: str, x: str | None, values: str | None, series: str |
 @click.option("--check", is_flag=True,
               help="Render in memory and compare with the folder, writing nothing: exit 1 "
                    "listing each file that differs, is missing or is not declared.")
-@click.option("--plots", "measure", is_flag=True,
-              help="Measure and draw every figure again (slow); otherwise only missing ones.")
+@click.option("--remeasure", is_flag=True,
+              help="Measure every figure's sweep again (a minute or two); otherwise figures "
+                   "are drawn from the committed measurements (plot-ARGUMENT.csv).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
               help="Processes rendering in parallel [default: one per core].")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
-def gallery_command(folder: str, check: bool, measure: bool, jobs: int | None,
+def gallery_command(folder: str, check: bool, remeasure: bool, jobs: int | None,
                     quiet: bool) -> None:
     """Regenerate the gallery: every GIF of the article, a figure per argument, README.md.
 
@@ -235,13 +236,14 @@ def gallery_command(folder: str, check: bool, measure: bool, jobs: int | None,
     """
     from . import gallery  # loads the plots module: only for this command
 
-    if check and measure:
-        raise click.UsageError("--check compares without measuring: drop --plots")
+    if check and remeasure:
+        raise click.UsageError("--check compares without measuring: drop --remeasure")
     with Progress("gallery", quiet) as bar:
         if check:
             problems = gallery.check(folder, jobs=jobs, progress=bar.update)
         else:
-            result = gallery.build(folder, jobs=jobs, plots=measure, progress=bar.update)
+            result = gallery.build(folder, jobs=jobs, remeasure=remeasure,
+                                   progress=bar.update)
     if check:
         for problem in problems:
             click.echo(f"{Path(folder, problem.file)}: {problem.reason}")

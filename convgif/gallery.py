@@ -5,9 +5,10 @@ them into a folder (``gallery/`` by default) with its ``README.md``
 (:func:`convgif.gallery_page.readme`),
 rewriting only the files whose bytes changed; :func:`check` renders in memory and
 lists each file that differs, is missing or is not declared. GIFs render in
-parallel processes. Figures hold measured times, which differ between machines:
-:func:`check` only asks that they are present, and :func:`build` draws them (through
-:func:`convgif.plots.plot`) only when missing, or every time with ``plots=True``.
+parallel processes. Figures are drawn (through :func:`convgif.plots.plot`) from
+committed measurements, ``plot-<argument>.csv`` beside them, which are measured
+again only with ``remeasure=True``; :func:`check` asks figures and measurements
+only to be present.
 """
 
 from __future__ import annotations
@@ -27,11 +28,13 @@ from .animate import render
 from .gallery_entries import SECTIONS, Animation, Figure, Section
 from .gallery_page import README, readme
 from .layers import Conv2d, ConvgifError, positive_int
-from .plots import plot
+from .plots import plot, sweep, write_csv
 from .progress import ProgressCallback
 from .writers import atomic_output
 
 DEFAULT_FOLDER = Path("gallery")
+# The repository's gallery, whose committed measurements a fresh folder's figures are drawn from.
+COMMITTED = Path(__file__).resolve().parents[1] / "gallery"
 FIGURE_COLOURS = 256  # figures are stored as palette PNGs: a third of the size, same look
 
 class GalleryError(ConvgifError):
@@ -71,7 +74,7 @@ def files(sections: Sequence[Section] = SECTIONS) -> list[str]:
         if isinstance(entry, Animation):
             names += [entry.file(theme) for theme in entry.themes]
         else:
-            names.append(entry.file)
+            names += [entry.csv, entry.file]
     return [*names, README]
 
 
@@ -148,43 +151,65 @@ def _n_gifs(sections: Sequence[Section]) -> int:
     return sum(len(entry.themes) for entry in entries(sections) if isinstance(entry, Animation))
 
 
-def draw_figure(argument: str, path: str | os.PathLike[str]) -> Path:
-    """Measure and draw the figure of ``argument`` with :func:`convgif.plots.plot`, to ``path``.
+def figure_bytes(argument: str, measurements: str | os.PathLike[str] | None = None) -> bytes:
+    """The figure of ``argument``, drawn by :func:`convgif.plots.plot`, as PNG bytes.
 
-    The figure is stored as a palette PNG of :data:`FIGURE_COLOURS` colours, atomically.
+    It is drawn from the CSV file ``measurements`` when given, else measured;
+    it is stored as a palette PNG of :data:`FIGURE_COLOURS` colours.
     """
-    target = Path(path)
     with tempfile.TemporaryDirectory() as temp:
-        drawn = plot(argument, Path(temp) / "figure.png")[-1]
+        drawn = plot(argument, Path(temp) / "figure.png", from_csv=measurements)[-1]
         with Image.open(drawn) as image:
             small = image.convert("RGB").quantize(
                 FIGURE_COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
     buffer = io.BytesIO()
     small.save(buffer, format="PNG", optimize=True)
-    with atomic_output(target) as handle:
-        handle.write(buffer.getvalue())
-    return target
+    return buffer.getvalue()
+
+
+def _write_if_changed(path: Path, data: bytes) -> bool:
+    """Write ``data`` to ``path`` atomically unless it holds those bytes; whether it wrote."""
+    if path.is_file() and path.read_bytes() == data:
+        return False
+    with atomic_output(path) as handle:
+        handle.write(data)
+    return True
+
+
+def _measurements(figure: Figure, target: Path) -> Path | None:
+    """The CSV a figure is drawn from: the folder's, else the repository's committed one."""
+    for folder in (target, COMMITTED):
+        if (folder / figure.csv).is_file():
+            return folder / figure.csv
+    return None
+
+
+def _measure(figure: Figure, path: Path) -> None:
+    """Measure ``figure``'s default sweep into the CSV file ``path``, atomically."""
+    write_csv(sweep(figure.argument), path)
 
 
 def build(
     folder: str | os.PathLike[str] = DEFAULT_FOLDER,
     *,
     jobs: int | None = None,
-    plots: bool = False,
+    remeasure: bool = False,
     progress: ProgressCallback | None = None,
     sections: Sequence[Section] = SECTIONS,
 ) -> Regenerated:
     """Regenerate the gallery in ``folder``; only files whose bytes changed are rewritten.
 
-    GIFs render in ``jobs`` processes (default: one per core). Figures missing from
-    the folder are measured and drawn (some seconds each), all of them with
-    ``plots=True``. Files the declaration does not make are reported, never removed.
-    ``progress(done, total)`` is called after each GIF or figure.
+    GIFs render in ``jobs`` processes (default: one per core). Figures are drawn
+    from their measurements, ``plot-<argument>.csv``: the folder's, else those
+    committed in the repository's gallery, which are copied beside them; a
+    sweep is measured (some seconds each) only where there are none, or for
+    every figure with ``remeasure=True``. Files the declaration does not make
+    are reported, never removed. ``progress(done, total)`` is called after each
+    GIF and each figure.
     """
     target = _folder(folder)
     workers = _jobs(jobs)
-    figures = [entry for entry in entries(sections) if isinstance(entry, Figure)
-               and (plots or not (target / entry.file).is_file())]
+    figures = [entry for entry in entries(sections) if isinstance(entry, Figure)]
     tick = _counter(_n_gifs(sections) + len(figures), progress)
     made = _render_all(sections, workers, tick)
     made[README] = readme(sections).encode()
@@ -193,19 +218,23 @@ def build(
     for name in files(sections):
         if name not in made:
             continue
-        path = target / name
-        if path.is_file() and path.read_bytes() == made[name]:
-            unchanged.append(name)
-            continue
-        with atomic_output(path) as handle:
-            handle.write(made[name])
-        written.append(name)
+        (written if _write_if_changed(target / name, made[name]) else unchanged).append(name)
     for figure in figures:
-        draw_figure(figure.argument, target / figure.file)
-        written.append(figure.file)
+        source = None if remeasure else _measurements(figure, target)
+        csv = target / figure.csv
+        if source is None:
+            _measure(figure, csv)
+            changed = True
+        else:
+            changed = _write_if_changed(csv, source.read_bytes())
+        (written if changed else unchanged).append(figure.csv)
+        # A figure is drawn again when its measurements changed or it is missing.
+        if (changed or not (target / figure.file).is_file()) and _write_if_changed(
+                target / figure.file, figure_bytes(figure.argument, csv)):
+            written.append(figure.file)
+        else:
+            unchanged.append(figure.file)
         tick()
-    unchanged += [entry.file for entry in entries(sections)
-                  if isinstance(entry, Figure) and entry.file not in written]
     return Regenerated(target, tuple(written), tuple(unchanged), _undeclared(target, sections))
 
 
@@ -218,9 +247,10 @@ def check(
 ) -> list[Problem]:
     """Render the gallery in memory and compare it with ``folder``; an empty list: all agree.
 
-    Each GIF and the README must match byte for byte; each figure must be present
-    (its times are the measuring machine's, so its pixels are not compared); any
-    other file in the folder is a problem too. ``progress(done, total)`` is called
+    Each GIF and the README must match byte for byte; each figure and its
+    measurements must be present (figures are drawn by matplotlib, whose pixels
+    may differ between its versions, so they are not compared); any other file
+    in the folder is a problem too. ``progress(done, total)`` is called
     after each GIF.
     """
     target = _folder(folder)

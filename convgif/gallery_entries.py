@@ -78,6 +78,11 @@ class Figure:
         """The file name, ``plot-<argument>.png`` (what ``convgif plot`` writes by default)."""
         return f"plot-{self.argument}.png"
 
+    @property
+    def csv(self) -> str:
+        """The measurements the figure is drawn from, ``plot-<argument>.csv``."""
+        return f"plot-{self.argument}.csv"
+
 
 Entry = Animation | Figure
 

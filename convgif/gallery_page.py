@@ -88,8 +88,8 @@ def readme(sections: Sequence[Section] = SECTIONS) -> str:
         "declaration, [`convgif/gallery_entries.py`](../convgif/gallery_entries.py); "
         "`convgif gallery --check` (run by the tests) fails when the folder and the code "
         "disagree. Each command below writes its file into the current folder. The figures' "
-        "times depend on the machine that measured them: `convgif gallery --plots` measures "
-        "them again.",
+        "times are those of the machine that measured them, kept beside each figure as "
+        "`plot-ARGUMENT.csv`: `convgif gallery --remeasure` measures them again.",
         "",
         " · ".join(f"[{section.title}](#{_anchor(section.title)})" for section in sections),
         "",

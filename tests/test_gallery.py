@@ -62,7 +62,7 @@ def tiny(dark: bool = False) -> tuple[Section, ...]:
     )),)
 
 
-def fake_plot(argument: str, path: Path) -> list[Path]:
+def fake_plot(argument: str, path: Path, from_csv: Path | None = None) -> list[Path]:
     """Stands in for convgif.plots.plot: a small PNG, no measuring."""
     Image.new("RGB", (40, 30), (200, 10, 10)).save(path)
     return [Path(path)]
@@ -88,7 +88,7 @@ def test_each_argument_has_one_figure_and_headlines_have_dark_versions() -> None
 
 def test_file_names_are_slugs_unique_and_readme_last() -> None:
     names = gallery.files()
-    assert len(names) == len(set(names)) == 12 + 3 + 7 + 1
+    assert len(names) == len(set(names)) == 12 + 3 + 7 + 7 + 1  # GIFs, dark, figures, CSVs
     assert names[-1] == "README.md"
     for animation in animations():
         assert animation.file() == f"{animation.spec.slug}.gif"
@@ -219,7 +219,7 @@ def test_regeneration_rewrites_only_changed_files_and_draws_missing_figures(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
 
-    def plot(argument: str, path: Path) -> list[Path]:
+    def plot(argument: str, path: Path, from_csv: Path | None = None) -> list[Path]:
         calls.append(argument)
         return fake_plot(argument, path)
 
@@ -245,22 +245,33 @@ def test_regeneration_rewrites_only_changed_files_and_draws_missing_figures(
     for name, inode in before.items():
         if name not in result.written:
             assert (folder / name).stat().st_ino == inode, name
-    assert seen == [(done, 16) for done in range(1, 17)]
+    assert seen == [(done, 22) for done in range(1, 23)]
     assert not [p for p in folder.iterdir() if p.name.endswith(".tmp")]
 
 
-def test_plots_option_redraws_every_figure(tmp_path: Path,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_remeasure_measures_and_redraws_every_figure(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
-    monkeypatch.setattr(gallery, "plot", lambda a, p: calls.append(a) or fake_plot(a, p))
+    measured_sweeps: list[str] = []
+    monkeypatch.setattr(gallery, "plot",
+                        lambda a, p, from_csv=None: calls.append(a) or fake_plot(a, p))
+
+    def measure(figure: Figure, path: Path) -> None:
+        measured_sweeps.append(figure.argument)
+        path.write_text((GALLERY / figure.csv).read_text() + "\n")
+
+    monkeypatch.setattr(gallery, "_measure", measure)
     sections = tiny()
     first = gallery.build(tmp_path, jobs=1, sections=sections)
+    copied = (tmp_path / "plot-stride.csv").read_bytes()
     again = gallery.build(tmp_path, jobs=1, sections=sections)
-    measured = gallery.build(tmp_path, jobs=1, plots=True, sections=sections)
+    measured = gallery.build(tmp_path, jobs=1, remeasure=True, sections=sections)
     assert first.written == ("in1x3x3_out1x1x1_k3_p0_s1_d1_g1.gif", "README.md",
-                             "plot-stride.png")
-    assert again.written == () and measured.written == ("plot-stride.png",)
-    assert calls == ["stride", "stride"]
+                             "plot-stride.csv", "plot-stride.png")
+    assert copied == (GALLERY / "plot-stride.csv").read_bytes()  # the committed measurements
+    assert again.written == ()
+    assert measured.written == ("plot-stride.csv",)  # same fake pixels: the PNG is unchanged
+    assert calls == ["stride", "stride"] and measured_sweeps == ["stride"]
 
 
 def test_usage_errors_are_one_line_exit_2(tmp_path: Path,
@@ -268,7 +279,7 @@ def test_usage_errors_are_one_line_exit_2(tmp_path: Path,
     afile = tmp_path / "file"
     afile.write_text("x")
     for args, message in (
-        (["gallery", "--check", "--plots"], "--check compares without measuring"),
+        (["gallery", "--check", "--remeasure"], "--check compares without measuring"),
         (["gallery", "--out", str(afile), "-q"], "is a file"),
         (["gallery", "--jobs", "0"], "--jobs"),
     ):
