@@ -51,7 +51,10 @@ def _writer_of(layer: WindowLayer, target: Target | None, format: str | None
             raise OptionError("format= must name the format when writing to a stream "
                               "(e.g. format='gif')")
         return for_format(format), None
-    path = Path(target) if target is not None else Path(f"{layer.slug}.gif")  # type: ignore[arg-type]
+    if target is not None and not isinstance(target, (str, os.PathLike)):
+        raise TypeError(f"target={target!r:.60} must be a path or a binary stream, "
+                        f"not {type(target).__name__}")
+    path = Path(target) if target is not None else Path(f"{layer.slug}.gif")
     writer = for_format(format) if format is not None else for_path(path)
     if path.is_dir():
         raise OptionError(f"output={str(path)!r} is a folder, not a file name")
@@ -93,9 +96,9 @@ def render(
     range, before any work.
     """
     settings = RenderOptions.of(options)
+    painter = Painter(layer, settings)
     writer_class, path = _writer_of(layer, target, format)
     writer_class.check_timing(settings.duration, settings.hold, settings.loop)
-    painter = Painter(layer, settings)
     size = (painter.layout.width, painter.layout.height)
     with _opened(target, path) as out:
         writer = writer_class.open(out, size, painter.palette.rgb,  # type: ignore[arg-type]

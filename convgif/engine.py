@@ -137,6 +137,15 @@ def pad_input(x: np.ndarray, spec: Conv2d, out: np.ndarray | None = None) -> np.
     return out
 
 
+def _numbers(name: str, data: object) -> np.ndarray:
+    """``data`` as an array, or a :class:`SpecError` naming ``name`` unless it holds numbers."""
+    array = np.asarray(data)
+    if array.dtype.kind not in "biufc":
+        raise SpecError(f"{name} must hold numbers (bool, int, float or complex), "
+                        f"not dtype {array.dtype}")
+    return array
+
+
 def _result_dtype(*arrays: np.ndarray | None) -> np.dtype:
     dtype = np.result_type(*[a.dtype for a in arrays if a is not None])
     return dtype if np.issubdtype(dtype, np.inexact) else np.dtype(np.float64)
@@ -161,9 +170,9 @@ def conv2d(
     The result has the inputs' dtype (float32 stays float32) and the input's
     number of dimensions. Raises :class:`SpecError` for calls PyTorch refuses.
     """
-    x = np.asarray(input)
-    w = np.asarray(weight)
-    b = None if bias is None else np.asarray(bias)
+    x = _numbers("input", input)
+    w = _numbers("weight", weight)
+    b = None if bias is None else _numbers("bias", bias)
     unbatched = x.ndim == 3
     if unbatched:
         x = x[None]

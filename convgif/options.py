@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from .flags import Flag
-from .layers import Layer, OptionError, positive_int
+from .layers import Layer, OptionError, is_int, positive_int
 from .theme import THEMES
 
 DEFAULT_DURATION_MS = 300
@@ -58,6 +58,9 @@ class RenderOptions:
 
     def check(self, layer: Layer) -> None:
         """Raise :class:`OptionError` when an option is out of range for ``layer``'s frames."""
+        for name in ("duration", "hold", "loop"):
+            if not is_int(getattr(self, name)):
+                raise OptionError(f"{name}={getattr(self, name)!r} must be an integer")
         if self.cell_size is not None and positive_int(
             "cell_size", self.cell_size, OptionError
         ) not in range(MIN_CELL, MAX_CELL + 1):

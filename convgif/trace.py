@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 
-from .layers import WindowLayer
+from .layers import WindowLayer, window_layer
 
 
 @dataclass(frozen=True)
@@ -97,8 +97,11 @@ class Step:
 
 
 def trace(layer: WindowLayer) -> Iterator[Step]:
-    """Yield the steps of ``layer``'s forward pass lazily, in frame order."""
-    height, width = layer.axes
+    """Yield the steps of ``layer``'s forward pass lazily, in frame order.
+
+    Raises :class:`TypeError` (on the first step) if ``layer`` is not a layer.
+    """
+    height, width = window_layer(layer).axes
     top, left = height.before, width.before
     h, w = height.size, width.size
     (oh, ow), (fh, fw) = layer.output_size, layer.footprint

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from ..layers import OptionError, WindowLayer
+from ..layers import OptionError, WindowLayer, window_layer
 from ..options import RenderOptions
 from ..theme import Palette
 from ..trace import Step, trace
@@ -31,8 +31,8 @@ class Painter:
     """Draws the frames of one layer with one set of options; keeps the running state."""
 
     def __init__(self, layer: WindowLayer, options: RenderOptions) -> None:
+        self.layer = window_layer(layer)
         options.check(layer)
-        self.layer = layer
         self.scene = SCENES[layer.kind](layer, options)
         self.layout = self.scene.layout
         if max(self.layout.width, self.layout.height) > MAX_SIDE:

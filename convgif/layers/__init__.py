@@ -4,10 +4,10 @@
 kinds, and :data:`KINDS` maps each kind's command-line name to its class.
 """
 
-from .base import Layer, WindowLayer
+from .base import Layer, WindowLayer, window_layer
 from .conv2d import DEFAULTS, PADDING_MODES, Conv2d, ConvSpec
 from .errors import ConvgifError, OptionError, SpecError
-from .geometry import Axis, PaddingLike, Pair, PairLike, as_pair, parse_pair, positive_int
+from .geometry import Axis, PaddingLike, Pair, PairLike, as_pair, is_int, parse_pair, positive_int
 
 KINDS: dict[str, type[Layer]] = {Conv2d.kind: Conv2d}
 
@@ -27,6 +27,8 @@ __all__ = [
     "SpecError",
     "WindowLayer",
     "as_pair",
+    "is_int",
     "parse_pair",
     "positive_int",
+    "window_layer",
 ]

@@ -237,3 +237,11 @@ class WindowLayer(Layer):
     def n_steps(self) -> int:
         """Frames of the animation: (C_out/groups) * output positions (groups advance together)."""
         return self.out_per_group * math.prod(self.output_size)
+
+
+def window_layer(value: object, name: str = "layer") -> WindowLayer:
+    """Return ``value`` if it is a sliding-window layer, else raise a :class:`TypeError`."""
+    if not isinstance(value, WindowLayer):
+        raise TypeError(f"{name}={value!r:.60} must be a convgif layer such as "
+                        f"convgif.Conv2d(3, 2, 3, 7), not {type(value).__name__}")
+    return value
