@@ -71,8 +71,10 @@ def _opened(target: Target | None, path: Path | None) -> Iterator[_Counted]:
         with atomic_output(path) as handle:
             yield _Counted(handle)
     except OSError as error:
-        raise OptionError(f"output={str(path)!r} cannot be written: "
-                          f"{error.strerror or error}") from None
+        blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+        reason = (f"{str(blocker)!r} is a file, not a folder" if blocker is not None
+                  else error.strerror or str(error))
+        raise OptionError(f"output={str(path)!r} cannot be written: {reason}") from None
 
 
 def render(

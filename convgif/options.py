@@ -66,7 +66,7 @@ class RenderOptions:
         ) not in range(MIN_CELL, MAX_CELL + 1):
             raise OptionError(f"cell_size={self.cell_size} must be between {MIN_CELL} and "
                               f"{MAX_CELL} px")
-        if self.theme not in THEMES:
+        if not isinstance(self.theme, str) or self.theme not in THEMES:
             raise OptionError(f"theme={self.theme!r} must be one of {', '.join(THEMES)}")
         positive_int("max_frames", self.max_frames, OptionError)
         if layer.n_steps > self.max_frames:
