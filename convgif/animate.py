@@ -11,7 +11,6 @@ from typing import Any, BinaryIO
 
 from .draw import Painter
 from .layers import OptionError, WindowLayer
-from .options import RenderOptions
 from .progress import ProgressCallback
 from .writers import Writer, atomic_output, for_format, for_path
 
@@ -92,13 +91,16 @@ def render(
     :class:`io.BytesIO`, which needs ``format`` (``"gif"``). ``options`` are
     :class:`~convgif.options.RenderOptions` fields: ``duration`` ms per frame,
     ``hold`` ms more on the last, ``loop`` (0: forever), ``cell_size``,
-    ``theme``, ``max_frames``. A path is written beside the target and renamed,
+    ``theme``, ``decimals``, ``max_frames``; and
+    :class:`~convgif.values.ValueOptions` fields: ``values=True`` draws the
+    numbers (seeded by ``seed``, or from ``input``, ``weights``,
+    ``bias_values``). A path is written beside the target and renamed,
     so an error leaves an earlier file untouched. ``progress(done, total)`` is
     called after each frame. Raises :class:`OptionError` for options out of
     range, before any work.
     """
-    settings = RenderOptions.of(options)
-    painter = Painter(layer, settings)
+    painter = Painter.of(layer, options)
+    settings = painter.scene.options
     writer_class, path = _writer_of(layer, target, format)
     writer_class.check_timing(settings.duration, settings.hold, settings.loop)
     size = (painter.layout.width, painter.layout.height)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import click
+from click.core import ParameterSource
 
 from . import animate
 from .flags import Flag
@@ -20,6 +21,9 @@ from .layers import Conv2d, ConvgifError, parse_pair
 from .options import FLAGS as RENDER_FLAGS
 from .options import NAMES as RENDER_OPTIONS
 from .trace import trace
+from .values import FLAGS as VALUE_FLAGS
+from .values import NAMES as VALUE_NAMES
+from .values import Values, fit_input, values_for
 
 EXIT_USAGE = 2
 PROGRESS_MIN_FRAMES = 100  # shorter renders finish before a bar would help
@@ -84,7 +88,7 @@ class Progress:
 
 
 _TYPES: dict[str, Any] = {"count": click.IntRange(min=1), "int": int, "pair": PAIR,
-                         "padding": PADDING, "cell": int}
+                         "padding": PADDING, "cell": int, "text": str}
 
 
 def _option(flag: Flag) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -108,6 +112,20 @@ def flag_options(flags: tuple[Flag, ...]) -> Callable[[Callable[..., Any]], Call
 
 
 layer_options = flag_options(Conv2d.flags)
+value_options = flag_options(VALUE_FLAGS)
+
+
+def _layer_and_values(layer: dict[str, Any], values: dict[str, Any]
+                      ) -> tuple[Conv2d, Values | None]:
+    """The layer and its values from the options; ``--input`` sets the channels and size
+    the command line does not give."""
+    if values["input"] is not None:
+        ctx = click.get_current_context()
+        given = {name for name in layer
+                 if ctx.get_parameter_source(name) is not ParameterSource.DEFAULT}
+        layer, values["input"] = fit_input(layer, given, values["input"])
+    spec = Conv2d(**layer)
+    return spec, values_for(spec, **values)
 
 
 class Commands(click.Group):
@@ -141,12 +159,15 @@ def shape(as_json: bool, **layer: Any) -> None:
 
 @cli.command(name="trace")
 @layer_options
+@value_options
 @click.option("--json", "as_json", is_flag=True,
-              help="Print one JSON object per line (JSON Lines).")
-def trace_command(as_json: bool, **layer: Any) -> None:
+              help="Print one JSON object per line (JSON Lines); with values, each output "
+                   "also gives its value, bias and terms.")
+def trace_command(as_json: bool, **arguments: Any) -> None:
     """Print the sliding steps: output cell per group and the input cell of every tap."""
-    spec = Conv2d(**layer)
-    for step in trace(spec):
+    values = {name: arguments.pop(name) for name in VALUE_NAMES}
+    spec, numbers = _layer_and_values(arguments, values)
+    for step in trace(spec, numbers):
         click.echo(json.dumps(step.to_dict()) if as_json else step.describe())
 
 
@@ -155,14 +176,17 @@ def trace_command(as_json: bool, **layer: Any) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="PATH",
               help="The GIF to write; missing folders are created [default: <slug>.gif].")
 @flag_options(RENDER_FLAGS)
+@value_options
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
-def render(output: str | None, quiet: bool, **values: Any) -> None:
+def render(output: str | None, quiet: bool, **arguments: Any) -> None:
     """Write an animated GIF of the forward pass, one frame per sliding step."""
-    options = {name: values.pop(name) for name in RENDER_OPTIONS}
-    spec = Conv2d(**values)
+    options = {name: arguments.pop(name) for name in RENDER_OPTIONS}
+    values = {name: arguments.pop(name) for name in VALUE_NAMES}
+    spec, numbers = _layer_and_values(arguments, values)
     hidden = quiet or spec.n_steps < PROGRESS_MIN_FRAMES
     with Progress("rendering", hidden) as bar:
-        done = animate.render(spec, output, progress=bar.update, **options)
+        done = animate.render(spec, output, progress=bar.update, values=numbers or False,
+                              **options)
     click.echo(f"{done.path} ({done.frames} frames, {done.width}x{done.height} px, "
                f"{done.bytes:,} bytes)")
 

@@ -106,7 +106,7 @@ def _result_array(shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
     return memory.view(dtype).reshape(shape)
 
 
-def _source_indices(size: int, before: int, after: int, mode: str) -> np.ndarray:
+def source_indices(size: int, before: int, after: int, mode: str) -> np.ndarray:
     """For each padded index along one axis, the input index it copies (any mode but zeros)."""
     return np.pad(np.arange(size), (before, after), mode=_NP_PAD_MODES[mode])  # type: ignore[call-overload]
 
@@ -128,8 +128,8 @@ def pad_input(x: np.ndarray, spec: Conv2d, out: np.ndarray | None = None) -> np.
         for edge in (np.s_[:left], np.s_[left + w :]):
             out[:, :, :, edge] = 0
         return out
-    rows = _source_indices(h, top, bottom, spec.padding_mode)
-    cols = _source_indices(w, left, right, spec.padding_mode) + left
+    rows = source_indices(h, top, bottom, spec.padding_mode)
+    cols = source_indices(w, left, right, spec.padding_mode) + left
     for edge in (np.s_[:top], np.s_[top + h :]):
         out[:, :, edge, left : left + w] = x[:, :, rows[edge]]
     for edge in (np.s_[:left], np.s_[left + w :]):

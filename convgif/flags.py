@@ -8,14 +8,15 @@ same declarations, so a field and its flag are declared once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 # Kinds of value a flag takes:
 #   "count"  an integer >= 1          "int"     any integer
 #   "pair"   3, 3,2 or 3x2 (>= 1)     "padding" like pair (>= 0), or 'same'/'valid'
 #   "switch" --name/--no-name         "choice"  one of ``choices``
-#   "cell"   an integer, or unset
-KINDS = ("count", "int", "pair", "padding", "switch", "choice", "cell")
+#   "cell"   an integer, or unset        "text"    a string (a file name, a list)
+KINDS = ("count", "int", "pair", "padding", "switch", "choice", "cell", "text")
 
 
 @dataclass(frozen=True)
@@ -53,3 +54,8 @@ def pair_text(value: object) -> str:
     if isinstance(value, (tuple, list)):
         return str(value[0]) if value[0] == value[1] else f"{value[0]}x{value[1]}"
     return str(value)
+
+
+def flag_field(default: Any, flag: Flag) -> Any:
+    """A dataclass field with ``default`` whose metadata carries its command-line ``flag``."""
+    return field(default=default, metadata={"flag": flag})

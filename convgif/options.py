@@ -9,41 +9,43 @@ format's own limits (GIF's frame time, for one) are its writer's to check.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from typing import Any
 
-from .flags import Flag
+from .flags import Flag, flag_field
 from .layers import Layer, OptionError, is_int, positive_int
 from .theme import THEMES
 
 DEFAULT_DURATION_MS = 300
 DEFAULT_MAX_FRAMES = 2000
 MIN_CELL, MAX_CELL = 4, 120
-
-
-def _option(default: Any, flag: Flag) -> Any:
-    return field(default=default, metadata={"flag": flag})
+DEFAULT_DECIMALS, MAX_DECIMALS = 2, 6
 
 
 @dataclass(frozen=True)
 class RenderOptions:
     """How an animation looks and plays; the defaults are ``convgif render``'s."""
 
-    duration: int = _option(DEFAULT_DURATION_MS, Flag(
+    duration: int = flag_field(DEFAULT_DURATION_MS, Flag(
         "duration", ("--duration",), "int",
         "Time per frame in ms, at least 20 (GIF rounds it to 10 ms).", DEFAULT_DURATION_MS,
         "MS"))
-    hold: int = _option(0, Flag("hold", ("--hold",), "int",
+    hold: int = flag_field(0, Flag("hold", ("--hold",), "int",
                                 "Extra time on the last frame in ms.", 0, "MS"))
-    loop: int = _option(0, Flag("loop", ("--loop",), "int",
+    loop: int = flag_field(0, Flag("loop", ("--loop",), "int",
                                 "Times the GIF loops; 0 loops forever.", 0, "N"))
-    cell_size: int | None = _option(None, Flag(
+    cell_size: int | None = flag_field(None, Flag(
         "cell_size", ("--cell-size",), "cell",
-        "Side of one cell in px [default: 14, smaller for large layers].", None, "PX",
+        "Side of one cell in px [default: 14, or as large as numbers need with --values; "
+        "smaller for large layers].", None, "PX",
         show_default=False))
-    theme: str = _option("light", Flag("theme", ("--theme",), "choice", "Colours.", "light",
+    theme: str = flag_field("light", Flag("theme", ("--theme",), "choice", "Colours.", "light",
                                        choices=tuple(sorted(THEMES))))
-    max_frames: int = _option(DEFAULT_MAX_FRAMES, Flag(
+    decimals: int = flag_field(DEFAULT_DECIMALS, Flag(
+        "decimals", ("--decimals",), "int",
+        f"Decimal places of non-integer values (0 to {MAX_DECIMALS}), with --values.",
+        DEFAULT_DECIMALS, "N"))
+    max_frames: int = flag_field(DEFAULT_MAX_FRAMES, Flag(
         "max_frames", ("--max-frames",), "int",
         "Refuse layers that take more frames than this.", DEFAULT_MAX_FRAMES, "N"))
 
@@ -68,6 +70,9 @@ class RenderOptions:
                               f"{MAX_CELL} px")
         if not isinstance(self.theme, str) or self.theme not in THEMES:
             raise OptionError(f"theme={self.theme!r} must be one of {', '.join(THEMES)}")
+        if not is_int(self.decimals) or not 0 <= self.decimals <= MAX_DECIMALS:
+            raise OptionError(f"decimals={self.decimals!r} must be an integer from 0 to "
+                              f"{MAX_DECIMALS}")
         positive_int("max_frames", self.max_frames, OptionError)
         if layer.n_steps > self.max_frames:
             raise OptionError(

@@ -9,7 +9,7 @@ writer's.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 RGB = tuple[int, int, int]
 
@@ -36,10 +36,21 @@ class Theme:
     link: RGB  # lines from footprint to kernel to output
     text: RGB
     muted: RGB  # secondary text
+    # Colours of frames with values only (after the others in the palette):
+    copied: RGB  # marks the input cell a padding cell copies
+    negative: RGB  # the diverging ramp's end for the most negative value
+    positive: RGB  # its end for the largest value
+    sequential: RGB  # the sequential ramp's end (non-negative data)
 
-    def colours(self) -> dict[str, RGB]:
-        """The named colours, in palette order."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+    def colours(self, values: bool = False) -> dict[str, RGB]:
+        """The named colours in palette order; those of values only when ``values``."""
+        return {f.name: getattr(self, f.name) for f in fields(self)
+                if values or f.name not in VALUE_COLOURS}
+
+
+VALUE_COLOURS = frozenset({"copied", "negative", "positive", "sequential"})
+RAMP_LEVELS = 7  # tints per side of a value ramp (0 is the plain cell colour)
+RAMP_STRENGTH = 0.62  # the strongest tint's mix of the ramp colour into the cell colour
 
 
 LIGHT = Theme(
@@ -58,6 +69,10 @@ LIGHT = Theme(
     link=(110, 110, 120),
     text=(20, 20, 28),
     muted=(96, 96, 110),
+    copied=(214, 40, 110),
+    negative=(40, 100, 210),
+    positive=(215, 48, 39),
+    sequential=(70, 80, 110),
 )
 
 DARK = Theme(
@@ -76,6 +91,10 @@ DARK = Theme(
     link=(150, 158, 170),
     text=(230, 237, 243),
     muted=(150, 160, 172),
+    copied=(255, 92, 160),
+    negative=(70, 140, 255),
+    positive=(255, 96, 80),
+    sequential=(175, 185, 205),
 )
 
 THEMES: dict[str, Theme] = {"light": LIGHT, "dark": DARK}
@@ -88,6 +107,18 @@ class Palette:
     index: dict[str, int]
     ramps: dict[str, tuple[int, ...]]  # per text colour: indices from faint to full
     rgb: bytes  # the RGB entries, in index order
+    # Value ramps (frames with values): "diverging" from most negative through the
+    # cell colour to most positive (2 * RAMP_LEVELS + 1), "sequential" from the
+    # cell colour up (RAMP_LEVELS + 1).
+    value_ramps: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+    def tint(self, ramp: str, value: float, scale: float) -> int:
+        """The index of ``value``'s tint on ``ramp`` for values up to ``scale`` in size."""
+        levels = self.value_ramps[ramp]
+        step = round(RAMP_LEVELS * min(abs(value) / scale, 1.0)) if scale > 0 else 0
+        if ramp == "sequential":
+            return levels[step]
+        return levels[RAMP_LEVELS + (step if value > 0 else -step)]
 
 
 def _mix(a: RGB, b: RGB, t: float) -> RGB:
@@ -95,8 +126,12 @@ def _mix(a: RGB, b: RGB, t: float) -> RGB:
             round(a[2] + (b[2] - a[2]) * t))
 
 
-def palette(theme: Theme) -> Palette:
-    """Lay ``theme`` out as a fixed palette (the same theme always gives the same bytes)."""
+def palette(theme: Theme, values: bool = False) -> Palette:
+    """Lay ``theme`` out as a fixed palette (the same theme always gives the same bytes).
+
+    With ``values``, the value colours and ramps follow the plain palette's
+    entries, which keep their indices.
+    """
     colours = list(theme.colours().items())
     index = {name: i for i, (name, _) in enumerate(colours)}
     entries = [rgb for _, rgb in colours]
@@ -108,6 +143,21 @@ def palette(theme: Theme) -> Palette:
             ramp.append(len(entries))
             entries.append(_mix(theme.background, target, level / (TEXT_LEVELS - 1)))
         ramps[name] = tuple(ramp)
+    value_ramps: dict[str, tuple[int, ...]] = {}
+    if values:
+        index["copied"] = len(entries)
+        entries.append(theme.copied)
+
+        def tints(end: RGB) -> list[int]:
+            start = len(entries)
+            entries.extend(_mix(theme.cell, end, RAMP_STRENGTH * level / RAMP_LEVELS)
+                           for level in range(1, RAMP_LEVELS + 1))
+            return list(range(start, len(entries)))
+
+        cell = index["cell"]
+        negative, positive = tints(theme.negative), tints(theme.positive)
+        value_ramps["diverging"] = (*reversed(negative), cell, *positive)
+        value_ramps["sequential"] = (cell, *tints(theme.sequential))
     if len(entries) > MAX_COLOURS:
         raise ValueError(f"a theme needs at most {MAX_COLOURS} colours, not {len(entries)}")
-    return Palette(index, ramps, b"".join(bytes(rgb) for rgb in entries))
+    return Palette(index, ramps, b"".join(bytes(rgb) for rgb in entries), value_ramps)

@@ -14,7 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 
+import numpy as np
+
 from .layers import WindowLayer, window_layer
+from .values import Values
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,24 @@ class Read:
 
 
 @dataclass(frozen=True)
+class Term:
+    """One product of an output cell's sum, with its numbers: ``input`` (the value read,
+    padding values included) times ``weight`` gives ``product``."""
+
+    channel: int
+    ky: int
+    kx: int
+    input: float
+    weight: float
+    product: float
+
+
+def _number(value: np.generic) -> float | int:
+    """A NumPy number as the Python number that holds it exactly."""
+    return value.item()  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
 class Step:
     """One frame: the step's index, the output channel within each group, the cells.
 
@@ -66,6 +87,7 @@ class Step:
     taps: tuple[Tap, ...]
     window: tuple[int, int, int, int]
     layer: WindowLayer = field(repr=False, compare=False)
+    values: Values | None = field(default=None, repr=False, compare=False)
 
     def reads(self, output: OutputCell) -> Iterator[Read]:
         """The terms ``output`` sums, input channel by channel of its group, taps in order."""
@@ -75,6 +97,25 @@ class Step:
             for tap in self.taps:
                 yield Read(channel, self.layer.weight_index(output.channel, offset,
                                                             (tap.ky, tap.kx)), tap)
+
+    def terms(self, output: OutputCell) -> list[Term]:
+        """The products ``output`` sums, with the numbers of :attr:`values`, in read order."""
+        if self.values is None:
+            raise ValueError("this step has no values: trace(layer, values) gives them")
+        padded, weight = self.values.padded, self.values.weight
+        terms = []
+        for read in self.reads(output):
+            x = padded[read.channel, read.tap.row, read.tap.col]
+            w = weight[read.weight] if read.weight is not None else np.int64(1)
+            terms.append(Term(read.channel, read.tap.ky, read.tap.kx, _number(x), _number(w),
+                              _number(x * w)))
+        return terms
+
+    def value(self, output: OutputCell) -> float:
+        """``output``'s value, as the engine computed it."""
+        if self.values is None:
+            raise ValueError("this step has no values: trace(layer, values) gives them")
+        return float(_number(self.values.output[output.channel, output.row, output.col]))
 
     def describe(self) -> str:
         """One line: the output cells and the window they read (padded coordinates)."""
@@ -90,14 +131,26 @@ class Step:
             "channel_in_group": self.channel_in_group,
             "row": self.row,
             "col": self.col,
-            "outputs": [asdict(output) for output in self.outputs],
+            "outputs": [self._output_dict(output) for output in self.outputs],
             "taps": [asdict(tap) for tap in self.taps],
             "window": list(self.window),
         }
 
+    def _output_dict(self, output: OutputCell) -> dict[str, object]:
+        """An output cell as JSON: with values, also its value, bias and terms."""
+        cell: dict[str, object] = asdict(output)
+        if self.values is not None:
+            cell["value"] = self.value(output)
+            cell["bias"] = _number(self.values.bias[output.channel])
+            cell["terms"] = [asdict(term) for term in self.terms(output)]
+        return cell
 
-def trace(layer: WindowLayer) -> Iterator[Step]:
+
+def trace(layer: WindowLayer, values: Values | None = None) -> Iterator[Step]:
     """Yield the steps of ``layer``'s forward pass lazily, in frame order.
+
+    With ``values`` (:func:`convgif.values.values_for`), steps also give each
+    output's value and the terms of its sum (:meth:`Step.terms`).
 
     Raises :class:`TypeError` (on the first step) if ``layer`` is not a layer.
     """
@@ -119,5 +172,6 @@ def trace(layer: WindowLayer) -> Iterator[Step]:
                 outputs = tuple(
                     OutputCell(g, g * layer.out_per_group + j, r, c) for g in range(layer.groups)
                 )
-                yield Step(index, j, r, c, outputs, taps, (y0, x0, y0 + fh, x0 + fw), layer)
+                yield Step(index, j, r, c, outputs, taps, (y0, x0, y0 + fh, x0 + fw), layer,
+                           values)
                 index += 1

@@ -284,8 +284,9 @@ def test_a_render_to_a_stream_equals_the_file(tmp_path: Path) -> None:
 HOUSE: list[set[str]] = [
     {"flags", "theme", "font", "progress"},
     {"layers"},
-    {"options"},
+    {"options", "arrays"},
     {"engine"},
+    {"values"},
     {"trace"},
     {"layout"},
     {"draw"},

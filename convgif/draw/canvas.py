@@ -6,10 +6,12 @@ Every scene draws with these; colours are palette indices of
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
-from ..font import text_mask
-from ..layout import Box, Grid, Text
+from ..font import line_height, text_mask, text_width
+from ..layout import Box, Grid, Swatch, Text
 from ..theme import Palette
 
 
@@ -76,3 +78,52 @@ def grid(canvas: np.ndarray, cells: Grid, fill_colour: int, line_colour: int) ->
     """Fill the grid's cells with ``fill_colour`` and draw its lines."""
     fill(canvas, cells.box, fill_colour)
     grid_lines(canvas, cells, cells.box, line_colour)
+
+
+def border(canvas: np.ndarray, box: Box, colour: int, width: int = 2) -> None:
+    """A frame ``width`` px wide just inside ``box`` (a cell's interior keeps its middle)."""
+    left, top, right, bottom = box
+    canvas[top:top + width, left:right] = colour
+    canvas[bottom - width:bottom, left:right] = colour
+    canvas[top:bottom, left:left + width] = colour
+    canvas[top:bottom, right - width:right] = colour
+
+
+def corner(canvas: np.ndarray, box: Box, colour: int) -> None:
+    """A triangle in the top-left corner of ``box``, a third of its side."""
+    left, top, right, _ = box
+    side = max(3, (right - left) // 3)
+    for k in range(side):
+        canvas[top + k, left:left + side - k] = colour
+
+
+def centred(canvas: np.ndarray, text: str, box: Box, size: int, palette: Palette) -> None:
+    """Write ``text`` centred in ``box``."""
+    left, top, right, bottom = box
+    x = left + (right - left - text_width(text, size) + 1) // 2
+    y = top + (bottom - top - line_height(size) + 1) // 2
+    write(canvas, Text(text, x, y, size, "text"), palette)
+
+
+def swatch(canvas: np.ndarray, entry: Swatch, palette: Palette) -> None:
+    """A legend entry: its colour drawn in its style, and its label."""
+    c, box = palette.index, entry.box
+    if entry.style == "outline":
+        fill(canvas, box, c["background"])
+        outline(canvas, inset(box), c[entry.colour], 2)
+    elif entry.style == "ramp":
+        levels = palette.value_ramps[entry.colour]
+        left, top, right, bottom = inset(box)
+        fill(canvas, box, c["grid"])
+        edges = np.linspace(left, right, len(levels) + 1).round().astype(int)
+        for level, (a, b) in zip(levels, itertools.pairwise(edges), strict=True):
+            canvas[top:bottom, a:b] = level
+    else:
+        fill(canvas, box, c["grid"])
+        inner = inset(box)
+        fill(canvas, inner, c[entry.colour] if entry.style == "fill" else c["cell"])
+        if entry.style == "border":
+            border(canvas, inner, c[entry.colour])
+        elif entry.style == "corner":
+            corner(canvas, inner, c[entry.colour])
+    write(canvas, entry.label, palette)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..trace import Step
-from .canvas import copy_box, fill, grid, grid_lines, inset, line, outline, write
+from .canvas import copy_box, fill, grid, grid_lines, inset, line, outline, swatch, write
 from .scene import Scene
 
 
@@ -28,14 +28,8 @@ class Conv2dScene(Scene):
                 grid(canvas, cells, c["kernel"], c["grid"])
         for cells in lay.outputs:
             grid(canvas, cells, c["output"], c["grid"])
-        for swatch in lay.swatches:
-            if swatch.colour == "footprint":
-                fill(canvas, swatch.box, c["background"])
-                outline(canvas, inset(swatch.box), c["footprint"], 2)
-            else:
-                fill(canvas, swatch.box, c["grid"])
-                fill(canvas, inset(swatch.box), c[swatch.colour])
-            write(canvas, swatch.label, self.palette)
+        for entry in lay.swatches:
+            swatch(canvas, entry, self.palette)
         for item in lay.texts:
             write(canvas, item, self.palette)
         return canvas
@@ -52,6 +46,16 @@ class Conv2dScene(Scene):
             for kernel in lay.kernels[out.channel]:
                 grid(frame, kernel, c["kernel_active"], c["grid"])
             fill(frame, lay.outputs[out.channel].cell_box(out.row, out.col), c["current"])
+        self.links(frame, state, step)
+        for cells in lay.inputs:
+            outline(frame, cells.span_box(top, left, bottom, right), c["footprint"], 2)
+        self.write_status(frame, step)
+
+    def links(self, frame: np.ndarray, state: np.ndarray, step: Step) -> None:
+        """Lines from each footprint to its kernel and on to the output cell; kernels not
+        in use are put back in front of them."""
+        lay, c = self.layout, self.colour
+        top, left, bottom, right = step.window
         for channel, cells in enumerate(lay.inputs):
             out = step.outputs[lay.input_group(channel)]
             kernel = lay.kernels[out.channel][channel % self.layer.in_per_group]
@@ -70,9 +74,6 @@ class Conv2dScene(Scene):
             if channel not in active:
                 for kernel in bank:
                     copy_box(frame, state, kernel.box)
-        for cells in lay.inputs:
-            outline(frame, cells.span_box(top, left, bottom, right), c["footprint"], 2)
-        self.write_status(frame, step)
 
     def advance(self, state: np.ndarray, step: Step) -> None:
         """The step's output cells are computed from now on."""

@@ -15,25 +15,33 @@ import numpy as np
 from PIL import Image
 
 from ..layers import OptionError, WindowLayer, window_layer
+from ..options import NAMES as RENDER_NAMES
 from ..options import RenderOptions
 from ..theme import Palette
 from ..trace import Step, trace
+from ..values import NAMES as VALUE_NAMES
+from ..values import Values, values_for
 from .conv2d import Conv2dScene
+from .conv2d_values import Conv2dValueScene
 from .scene import Scene
 
 MAX_SIDE = 4096
 
-# The scene of each layer kind.
+# The scene of each layer kind, and its scene with values.
 SCENES: dict[str, type[Scene]] = {"conv2d": Conv2dScene}
+VALUE_SCENES: dict[str, type[Scene]] = {"conv2d": Conv2dValueScene}
 
 
 class Painter:
     """Draws the frames of one layer with one set of options; keeps the running state."""
 
-    def __init__(self, layer: WindowLayer, options: RenderOptions) -> None:
+    def __init__(self, layer: WindowLayer, options: RenderOptions,
+                 values: Values | None = None) -> None:
         self.layer = window_layer(layer)
         options.check(layer)
-        self.scene = SCENES[layer.kind](layer, options)
+        self.values = values
+        scenes = SCENES if values is None else VALUE_SCENES
+        self.scene = scenes[layer.kind](layer, options, values)
         self.layout = self.scene.layout
         if max(self.layout.width, self.layout.height) > MAX_SIDE:
             raise OptionError(
@@ -43,9 +51,22 @@ class Painter:
         self.palette = self.scene.palette
         self.state = self.scene.background()
 
+    @classmethod
+    def of(cls, layer: WindowLayer, options: dict[str, Any]) -> Painter:
+        """A painter from keyword options: :class:`RenderOptions` and
+        :class:`~convgif.values.ValueOptions` fields, checked before any drawing."""
+        unknown = sorted(set(options) - set(RENDER_NAMES) - set(VALUE_NAMES))
+        if unknown:
+            raise OptionError(f"unknown render option {', '.join(map(repr, unknown))} (use "
+                              f"{', '.join(RENDER_NAMES + VALUE_NAMES)})")
+        settings = RenderOptions(**{k: v for k, v in options.items() if k in RENDER_NAMES})
+        window_layer(layer)
+        values = values_for(layer, **{k: v for k, v in options.items() if k in VALUE_NAMES})
+        return cls(layer, settings, values)
+
     def frames(self) -> Iterator[np.ndarray]:
         """Every frame of the layer's animation, in trace order, lazily."""
-        return (self.draw(step) for step in trace(self.layer))
+        return (self.draw(step) for step in trace(self.layer, self.values))
 
     def draw(self, step: Step) -> np.ndarray:
         """The frame of ``step``; then what it leaves is kept for later frames."""
@@ -59,10 +80,12 @@ def frames(layer: WindowLayer, **options: Any) -> Iterator[Image.Image]:
     """The animation's frames as palette-mode PIL images, one per step of ``layer``, lazily.
 
     ``options`` are :class:`~convgif.options.RenderOptions` fields (``cell_size``,
-    ``theme``, ``max_frames`` shape the frames). Raises :class:`OptionError` at
+    ``theme``, ``max_frames``, ``decimals`` shape the frames) and
+    :class:`~convgif.values.ValueOptions` fields (``values=True``, ``seed``,
+    ``input``, ``weights``, ``bias_values``). Raises :class:`OptionError` at
     once (not on first iteration) for a bad option.
     """
-    painter = Painter(layer, RenderOptions.of(options))
+    painter = Painter.of(layer, options)
     return (as_image(array, painter.palette) for array in painter.frames())
 
 

@@ -13,21 +13,27 @@ from abc import ABC, abstractmethod
 import numpy as np
 
 from ..layers import WindowLayer
-from ..layout import Layout, Text, layout, status_text
+from ..layout import Layout, Text, ValueText, layout, status_text
 from ..options import RenderOptions
 from ..theme import THEMES, palette
 from ..trace import Step
+from ..values import Values
 from .canvas import write
 
 
 class Scene(ABC):
     """The pictures of one layer with one set of options."""
 
-    def __init__(self, layer: WindowLayer, options: RenderOptions) -> None:
-        self.layer = layer
-        self.layout: Layout = layout(layer, options.cell_size)
-        self.palette = palette(THEMES[options.theme])
+    def __init__(self, layer: WindowLayer, options: RenderOptions,
+                 values: Values | None = None) -> None:
+        self.layer, self.options, self.values = layer, options, values
+        self.layout: Layout = layout(layer, options.cell_size, self.value_text())
+        self.palette = palette(THEMES[options.theme], values=values is not None)
         self.colour = self.palette.index
+
+    def value_text(self) -> ValueText | None:
+        """What the layout must make room for when the frames show values (else None)."""
+        return None
 
     @abstractmethod
     def background(self) -> np.ndarray:

@@ -11,31 +11,39 @@ from collections.abc import Callable
 
 from ..layers import WindowLayer
 from . import conv2d
-from .parts import Box, Grid, Layout, Slots, Swatch, Text, status_text
+from .parts import Box, Grid, Layout, Slots, Swatch, Text, ValueText, cell_for_number, status_text
 
 DEFAULT_CELL = 14
 MIN_AUTO_CELL = 6
 COMFORT_SIDE = 1400  # the automatic cell size shrinks until the canvas fits this square
 
-# Each layer kind's layout: (layer, cell px) -> Layout.
-LAYOUTS: dict[str, Callable[[WindowLayer, int], Layout]] = {"conv2d": conv2d.place}
+# Each layer kind's layout: (layer, cell px, values' text or None) -> Layout.
+LAYOUTS: dict[str, Callable[[WindowLayer, int, ValueText | None], Layout]] = {
+    "conv2d": conv2d.place}
 
 
-def layout(layer: WindowLayer, cell_size: int | None = None) -> Layout:
+def layout(layer: WindowLayer, cell_size: int | None = None, text: ValueText | None = None
+           ) -> Layout:
     """Place every grid, label and legend entry of ``layer``'s frames.
 
     ``cell_size`` is the side of one cell in px; None picks the largest size up
     to 14 px (down to 6 px) that keeps the canvas within about 1400x1400 px.
+    With values (``text``), None first tries cells large enough for the widest
+    number; when that canvas is too large, cells are tinted without numbers.
     """
     place = LAYOUTS[layer.kind]
     if cell_size is not None:
-        return place(layer, cell_size)
+        return place(layer, cell_size, text)
+    if text is not None:
+        placed = place(layer, max(DEFAULT_CELL, cell_for_number(text.widest)), text)
+        if max(placed.width, placed.height) <= COMFORT_SIDE:
+            return placed
     for cell in range(DEFAULT_CELL, MIN_AUTO_CELL - 1, -1):
-        placed = place(layer, cell)
+        placed = place(layer, cell, text)
         if max(placed.width, placed.height) <= COMFORT_SIDE:
             return placed
     return placed
 
 
-__all__ = ["LAYOUTS", "Box", "Grid", "Layout", "Slots", "Swatch", "Text", "layout",
-           "status_text"]
+__all__ = ["LAYOUTS", "Box", "Grid", "Layout", "Slots", "Swatch", "Text", "ValueText",
+           "layout", "status_text"]

@@ -12,18 +12,60 @@ from __future__ import annotations
 from ..font import line_height, text_width
 from ..layers import WindowLayer
 from ..trace import OutputCell
-from .parts import Grid, Layout, Slots, Swatch, Text, font_size, stack, status_text
-
-LEGEND = (
-    ("padding", "padding"),
-    ("tap", "read by the kernel"),
-    ("tap_padding", "padding read by the kernel"),
-    ("footprint", "kernel footprint"),
-    ("kernel_active", "kernels in use"),
-    ("done", "computed"),
-    ("current", "being computed"),
+from .parts import (
+    Grid,
+    Layout,
+    Slots,
+    Swatch,
+    Text,
+    ValueText,
+    font_size,
+    number_fits,
+    number_size,
+    stack,
+    status_text,
 )
-PADDING_ONLY = frozenset({"padding", "tap_padding"})  # legend entries shown only with padding
+
+# Legend entries: (colour, label, style); see Swatch for the styles.
+LEGEND = (
+    ("padding", "padding", "fill"),
+    ("tap", "read by the kernel", "fill"),
+    ("tap_padding", "padding read by the kernel", "fill"),
+    ("footprint", "kernel footprint", "outline"),
+    ("kernel_active", "kernels in use", "fill"),
+    ("done", "computed", "fill"),
+    ("current", "being computed", "fill"),
+)
+# With values, cells are tinted by value, so what a step marks is drawn as borders.
+VALUE_LEGEND = (
+    ("diverging", "negative - 0 - positive", "ramp"),
+    ("sequential", "0 - largest", "ramp"),
+    ("padding", "padding", "fill"),
+    ("tap", "read by the kernel", "border"),
+    ("tap_padding", "padding read by the kernel", "border"),
+    ("copied", "copied from (padding source)", "corner"),
+    ("footprint", "kernel footprint", "outline"),
+    ("kernel_active", "kernels in use", "outline"),
+    ("output", "not computed yet", "fill"),
+    ("current", "being computed", "border"),
+)
+PADDING_ONLY = frozenset({"padding", "tap_padding", "copied"})  # shown only with padding
+RAMP_SWATCHES = 4  # a ramp's bar is this many swatches wide
+
+
+def _legend(layer: WindowLayer, text: ValueText | None) -> list[tuple[str, str, str]]:
+    """The legend entries this layer's frames show."""
+    padded = any(axis.before or axis.after for axis in layer.axes)
+    copies = getattr(layer, "padding_mode", "zeros") != "zeros"
+    entries = []
+    for colour, label, style in (LEGEND if text is None else VALUE_LEGEND):
+        if colour in PADDING_ONLY and not padded:
+            continue
+        if (colour == "copied" and not copies) or (style == "ramp" and text is not None
+                                                   and colour not in text.ramps):
+            continue
+        entries.append((colour, label, style))
+    return entries
 
 
 def _channels(kind: str, first: int, count: int) -> str:
@@ -33,8 +75,12 @@ def _channels(kind: str, first: int, count: int) -> str:
     return f"{kind} channels {first}-{first + count - 1}"
 
 
-def place(layer: WindowLayer, cell: int) -> Layout:
-    """Place a Conv2d-like layer's frames with cells of ``cell`` px."""
+def place(layer: WindowLayer, cell: int, text: ValueText | None = None) -> Layout:
+    """Place a Conv2d-like layer's frames with cells of ``cell`` px.
+
+    With ``text``, the frames show values: numbers in the cells when they fit,
+    a formula line per group and the values' legend.
+    """
     size = font_size(cell)
     lh = line_height(size)
     margin = max(16, cell)
@@ -67,25 +113,26 @@ def place(layer: WindowLayer, cell: int) -> Layout:
         f"{_channels('output', i * og, og)}"
         for i in range(g)
     ] if g > 1 else []
-    padded = any(axis.before or axis.after for axis in layer.axes)
-    legend_items = [(colour, label, text_width(label, size)) for colour, label in LEGEND
-                    if colour not in PADDING_ONLY or padded]
     swatch = max(12, min(cell, lh))
+    legend_items = [(colour, label, style, text_width(label, size)
+                     + (swatch * (RAMP_SWATCHES - 1) if style == "ramp" else 0))
+                    for colour, label, style in _legend(layer, text)]
     caption_w = text_width(layer.caption, size)
     # The last step's status line is the widest: its numbers have the most digits.
     last = [OutputCell(i, i * og + og - 1, oh - 1, ow - 1) for i in range(g)]
     status_w = text_width(status_text(layer, layer.n_steps - 1, last), size)
-    content_w = max([grids_w, caption_w, status_w,
+    formula_w = text_width(text.formula, size) if text is not None else 0
+    content_w = max([grids_w, caption_w, status_w, formula_w,
                      *(text_width(t, size) for t in group_labels)])
     width = content_w + 2 * margin
     # Legend wraps into rows when it is wider than the content.
-    legend_rows: list[list[tuple[str, str, int]]] = [[]]
+    legend_rows: list[list[tuple[str, str, str, int]]] = [[]]
     row_w = 0
     for item in legend_items:
-        need = swatch + 6 + item[2] + (18 if legend_rows[-1] else 0)
+        need = swatch + 6 + item[3] + (18 if legend_rows[-1] else 0)
         if legend_rows[-1] and row_w + need > content_w:
             legend_rows.append([])
-            row_w, need = 0, swatch + 6 + item[2]
+            row_w, need = 0, swatch + 6 + item[3]
         legend_rows[-1].append(item)
         row_w += need
     ox = margin + (content_w - grids_w) // 2  # grids are centred on the canvas
@@ -123,17 +170,20 @@ def place(layer: WindowLayer, cell: int) -> Layout:
     y += max(cell, 14)
     status = (margin, y, margin + content_w, y + lh)
     y += lh
-    formula = (margin, y, margin + content_w, y)
+    formula_lines = g if text is not None else 0
+    formula = (margin, y, margin + content_w, y + formula_lines * lh)
+    y += formula_lines * lh
     y += max(cell // 2, 10)
     legend_top = y
 
     swatches: list[Swatch] = []
     for row in legend_rows:
         x = margin
-        for colour, label, w in row:
+        for colour, label, style, w in row:
             top = y + (lh - swatch) // 2
-            swatches.append(Swatch(colour, (x, top, x + swatch, top + swatch),
-                                   Text(label, x + swatch + 6, y, size, "muted")))
+            side = swatch * (RAMP_SWATCHES if style == "ramp" else 1)
+            swatches.append(Swatch(colour, (x, top, x + side, top + swatch),
+                                   Text(label, x + side + 6, y, size, "muted"), style))
             x += swatch + 6 + w + 18
         y += lh + 6
     legend = (margin, legend_top, margin + content_w, y - 6)
@@ -144,4 +194,6 @@ def place(layer: WindowLayer, cell: int) -> Layout:
     y += lh + margin
     return Layout(layer, cell, size, width, y, tuple(inputs),
                   tuple(tuple(k) for k in kernels), tuple(outputs), tuple(texts),
-                  tuple(swatches), Slots(status, formula, legend, caption))
+                  tuple(swatches), Slots(status, formula, legend, caption),
+                  number_size(cell) if text is not None and number_fits(text.widest, cell)
+                  else None)

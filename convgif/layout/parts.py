@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..font import line_height, text_width
 from ..layers import Layer, WindowLayer
 from ..trace import OutputCell
 
@@ -60,11 +61,32 @@ class Text:
 
 @dataclass(frozen=True)
 class Swatch:
-    """A legend entry: a square of a theme colour and its label."""
+    """A legend entry: a theme colour drawn as the grids use it, and its label.
+
+    ``style`` is how: ``"fill"`` (a filled square), ``"outline"`` (a frame, as
+    the footprint), ``"border"`` (a cell with a coloured inner border),
+    ``"corner"`` (a cell with a marked corner) or ``"ramp"`` (a bar of the
+    value ramp named ``colour``).
+    """
 
     colour: str
     box: Box
     label: Text
+    style: str = "fill"
+
+
+@dataclass(frozen=True)
+class ValueText:
+    """What a layout with values must make room for.
+
+    ``widest`` is the widest number a cell shows, ``ramps`` the value ramps
+    the grids use (``"diverging"``, ``"sequential"``) and ``formula`` the
+    widest formula line of the shortest form.
+    """
+
+    widest: str
+    ramps: tuple[str, ...]
+    formula: str
 
 
 @dataclass(frozen=True)
@@ -97,6 +119,7 @@ class Layout:
     texts: tuple[Text, ...]
     swatches: tuple[Swatch, ...]
     slots: Slots
+    number_size: int | None = None  # font size of numbers in cells; None: no numbers
 
     def input_group(self, channel: int) -> int:
         """The group an input channel belongs to."""
@@ -114,6 +137,25 @@ def status_text(layer: Layer, index: int, outputs: Sequence[OutputCell]) -> str:
 def font_size(cell: int) -> int:
     """The text size that goes with cells of ``cell`` px."""
     return max(12, min(20, round(cell * 0.65)))
+
+
+def number_size(cell: int) -> int:
+    """The size of the numbers inside cells of ``cell`` px."""
+    return 10 if cell < 30 else 12 if cell < 40 else 14
+
+
+def number_fits(text: str, cell: int) -> bool:
+    """Whether ``text`` fits inside a cell of ``cell`` px at :func:`number_size`."""
+    size = number_size(cell)
+    return text_width(text, size) <= cell - 4 and line_height(size) <= cell + 1
+
+
+def cell_for_number(text: str) -> int:
+    """The smallest cell (at least 20 px) that holds ``text``."""
+    cell = 20
+    while not number_fits(text, cell):
+        cell += 1
+    return cell
 
 
 def stack(heights: list[int], gap: int) -> tuple[list[int], int]:

@@ -1,0 +1,138 @@
+"""The Conv2d scene with values: every cell tinted by its number, the step's arithmetic.
+
+Input cells, weights and computed outputs are tinted on a value ramp (one
+scale per kind of grid) and, when they fit, show their numbers; padding cells
+keep the padding colour and show the value they hold. Since the fills hold
+values, what a step marks is drawn around cells: taps and the cell being
+computed get a coloured border, the kernels in use an outline, and the input
+cell a padding cell copies a marked corner.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..layout import Grid, Text, ValueText
+from ..layout.numbers import formula_text, number_text, widest_number
+from ..trace import OutputCell, Step
+from ..values import Values
+from .canvas import border, centred, corner, fill, grid_lines, outline, swatch, write
+from .conv2d import Conv2dScene
+
+
+def _ramp(array: np.ndarray) -> str:
+    return "sequential" if array.size == 0 or array.min() >= 0 else "diverging"
+
+
+def _scale(array: np.ndarray) -> float:
+    return float(np.abs(array).max()) if array.size else 0.0
+
+
+class Conv2dValueScene(Conv2dScene):
+    """Frames of a Conv2d layer with its numbers."""
+
+    @property
+    def numbers(self) -> Values:
+        """The values drawn (a value scene always has them)."""
+        if self.values is None:
+            raise ValueError("a value scene needs values")
+        return self.values
+
+    def value_text(self) -> ValueText:
+        """Room for the widest number and the widest short formula; the ramps in use."""
+        values, decimals = self.numbers, self.options.decimals
+        widest = widest_number(values, decimals)
+        ramps = tuple(sorted({_ramp(a) for a in (values.input, values.weight, values.output)}))
+        oh, ow = self.layer.output_size
+        last = OutputCell(self.layer.groups - 1, self.layer.out_channels - 1, oh - 1, ow - 1)
+        taps = self.layer.in_per_group * int(np.prod([a.kernel for a in self.layer.axes]))
+        head = f"output[{last.channel}, {last.row}, {last.col}] = "
+        formula = f"{head}{widest} + ({taps} products: {widest}) = {widest}"
+        return ValueText(widest, ramps, formula)
+
+    def _text(self, value: float) -> str:
+        return number_text(float(value), self.options.decimals, self.numbers.integral)
+
+    def _cell(self, canvas: np.ndarray, cells: Grid, row: int, col: int, value: float,
+              ramp: str, scale: float, colour: int | None = None) -> None:
+        """One cell: its tint (or ``colour``) and, when numbers fit, its number."""
+        box = cells.cell_box(row, col)
+        fill(canvas, box, self.palette.tint(ramp, value, scale) if colour is None else colour)
+        if self.layout.number_size is not None:
+            centred(canvas, self._text(value), box, self.layout.number_size, self.palette)
+
+    def background(self) -> np.ndarray:
+        """Tinted inputs (padding in its colour) and kernels, outputs not yet computed."""
+        lay, c, values = self.layout, self.colour, self.numbers
+        canvas = np.full((lay.height, lay.width), c["background"], dtype=np.uint8)
+        height, width = self.layer.axes
+        top, left = height.before, width.before
+        ramp, scale = _ramp(values.padded), _scale(values.padded)
+        for channel, cells in enumerate(lay.inputs):
+            for row in range(cells.rows):
+                for col in range(cells.cols):
+                    inside = (top <= row < top + height.size and left <= col < left + width.size)
+                    self._cell(canvas, cells, row, col, values.padded[channel, row, col], ramp,
+                               scale, None if inside else c["padding"])
+            grid_lines(canvas, cells, cells.box, c["grid"])
+        ramp, scale = _ramp(values.weight), _scale(values.weight)
+        for out_channel, bank in enumerate(lay.kernels):
+            for offset, cells in enumerate(bank):
+                for ky in range(cells.rows):
+                    for kx in range(cells.cols):
+                        index = self.layer.weight_index(out_channel, offset, (ky, kx))
+                        if index is not None:
+                            self._cell(canvas, cells, ky, kx, values.weight[index], ramp, scale)
+                grid_lines(canvas, cells, cells.box, c["grid"])
+        for cells in lay.outputs:
+            fill(canvas, cells.box, c["output"])
+            grid_lines(canvas, cells, cells.box, c["grid"])
+        for entry in lay.swatches:
+            swatch(canvas, entry, self.palette)
+        for item in lay.texts:
+            write(canvas, item, self.palette)
+        return canvas
+
+    def _output(self, canvas: np.ndarray, out: OutputCell) -> None:
+        output = self.numbers.output
+        self._cell(canvas, self.layout.outputs[out.channel], out.row, out.col,
+                   output[out.channel, out.row, out.col], _ramp(output), _scale(output))
+
+    def draw(self, frame: np.ndarray, state: np.ndarray, step: Step) -> None:
+        """Tap borders, copied-from corners, kernel outlines, the output, formula lines."""
+        lay, c, values = self.layout, self.colour, self.numbers
+        top, left, bottom, right = step.window
+        height, width = self.layer.axes
+        for cells in lay.inputs:
+            for tap in step.taps:
+                box = cells.cell_box(tap.row, tap.col)
+                border(frame, box, c["tap_padding"] if tap.padding else c["tap"])
+                source = values.source(tap.row, tap.col) if tap.padding else None
+                if source is not None:
+                    corner(frame, cells.cell_box(source[0] + height.before,
+                                                 source[1] + width.before), c["copied"])
+        for out in step.outputs:
+            self._output(frame, out)
+            border(frame, lay.outputs[out.channel].cell_box(out.row, out.col), c["current"])
+        self.links(frame, state, step)
+        for out in step.outputs:
+            for kernel in lay.kernels[out.channel]:
+                outline(frame, kernel.box, c["kernel_active"], 2)
+        for cells in lay.inputs:
+            outline(frame, cells.span_box(top, left, bottom, right), c["footprint"], 2)
+        self.write_status(frame, step)
+        self.write_formulas(frame, step)
+
+    def write_formulas(self, frame: np.ndarray, step: Step) -> None:
+        """One formula line per output cell of the step, in the formula slot."""
+        left, top, right, _ = self.layout.slots.formula
+        size = self.layout.font_size
+        line = (self.layout.slots.formula[3] - top) // max(1, len(step.outputs))
+        for i, out in enumerate(step.outputs):
+            text = formula_text(step, out, self.options.decimals, right - left, size)
+            write(frame, Text(text, left, top + i * line, size, "text"), self.palette)
+
+    def advance(self, state: np.ndarray, step: Step) -> None:
+        """The step's output cells show their values from now on."""
+        for out in step.outputs:
+            self._output(state, out)

@@ -1,0 +1,92 @@
+"""Numbers as text: a value in a cell, and a step's arithmetic on the formula line.
+
+Every number comes from :class:`convgif.values.Values` (the engine's outputs,
+the values read, the weights): nothing here recomputes an output. The formula
+takes the longest form that fits its width: every product, else one partial
+sum per input channel, else the count of products and their sum.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import numpy as np
+
+from ..font import text_width
+from ..trace import OutputCell, Step, Term
+from ..values import Values
+
+
+def number_text(value: float, decimals: int, integral: bool) -> str:
+    """``value`` as a cell shows it: an integer, or rounded to ``decimals`` places
+    without trailing zeros (``0.5``, ``-1.25``; never ``-0``)."""
+    if not math.isfinite(value):
+        return "inf" if value > 0 else "-inf" if value < 0 else "nan"
+    text = str(round(value)) if integral else f"{value:.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _factor(text: str) -> str:
+    return f"({text})" if text.startswith("-") else text
+
+
+def _signed(parts: Iterable[str]) -> str:
+    """Terms joined with `` + `` and `` - `` (a negative term's sign becomes the operator)."""
+    out = ""
+    for i, part in enumerate(parts):
+        if i == 0:
+            out = part
+        elif part.startswith("-"):
+            out += f" - {part[1:]}"
+        else:
+            out += f" + {part}"
+    return out
+
+
+def widest_number(values: Values, decimals: int) -> str:
+    """The widest text of any input, weight or output number (what a cell must hold)."""
+    texts = {number_text(float(v), decimals, values.integral)
+             for array in (values.padded, values.weight, values.output)
+             for v in (array.min(), array.max())}
+    texts |= {number_text(float(v), decimals, values.integral)
+              for v in np.unique(np.round(values.output, decimals))[:64]}
+    return max(texts, key=len)
+
+
+def formula_forms(step: Step, output: OutputCell, decimals: int) -> list[str]:
+    """The formula of ``output`` at ``step``, longest form first (see the module's doc)."""
+    values = step.values
+    if values is None:
+        raise ValueError("formula_forms needs a step with values")
+
+    def text(value: float) -> str:
+        return number_text(float(value), decimals, values.integral)
+
+    terms: list[Term] = step.terms(output)
+    head = f"output[{output.channel}, {output.row}, {output.col}] = "
+    bias = text(values.bias[output.channel]) if values.layer.n_bias else None
+    result = f" = {text(step.value(output))}"
+
+    def with_bias(body: str) -> str:
+        return _signed([bias, body]) if bias is not None else body
+
+    products = " + ".join(f"{_factor(text(t.input))}*{_factor(text(t.weight))}"
+                          for t in terms)
+    forms = [head + with_bias(f"({products})") + result]
+    channels = sorted({t.channel for t in terms})
+    if len(channels) > 1:
+        sums = [f"{text(math.fsum(t.product for t in terms if t.channel == c))} (ch {c})"
+                for c in channels]
+        forms.append(head + _signed([*([bias] if bias is not None else []), *sums]) + result)
+    total = text(math.fsum(t.product for t in terms))
+    forms.append(head + with_bias(f"({len(terms)} products: {total})") + result)
+    return forms
+
+
+def formula_text(step: Step, output: OutputCell, decimals: int, width: int, size: int) -> str:
+    """The longest form of ``output``'s formula that fits ``width`` px at font ``size``."""
+    forms = formula_forms(step, output, decimals)
+    return next((form for form in forms if text_width(form, size) <= width), forms[-1])

@@ -1,0 +1,180 @@
+"""The numbers of a forward pass: input, weights, bias, and the outputs the engine computes.
+
+:class:`ValueOptions` declares where the numbers come from (each field carries
+its command-line flag); :func:`values_for` turns them into :class:`Values` for
+one layer: seeded small integers by default, or arrays and files the user
+gives. The outputs and the padded input are the engine's, so every number a
+picture or a trace shows is the number ``convgif.conv2d`` gives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, fields
+from typing import Any
+
+import numpy as np
+
+from .arrays import Source, read_array, read_input
+from .engine import conv2d, pad_input, source_indices
+from .flags import Flag, flag_field
+from .layers import Conv2d, OptionError, WindowLayer, as_pair, is_int
+
+SEEDED_INPUT = (0, 3)  # seeded values: integers in these ranges, inclusive
+SEEDED_WEIGHT = (-1, 1)
+SEEDED_BIAS = (-1, 1)
+
+
+@dataclass(frozen=True)
+class ValueOptions:
+    """Where a picture's or a trace's numbers come from; giving any source turns values on."""
+
+    values: bool | Values = flag_field(False, Flag(
+        "values", ("--values",), "switch",
+        "Show the numbers: input, weights, products, sum, bias and outputs (seeded small "
+        "integers unless --input/--weights/--bias-values give them).", False))
+    seed: int = flag_field(0, Flag("seed", ("--seed",), "int",
+                                "Seed of the generated values.", 0, "N"))
+    input: Source | None = flag_field(None, Flag(
+        "input", ("--input",), "text",
+        "Input values: a .npy of shape (C, H, W) or (H, W), or an image (grey: 1 channel, "
+        "RGB: 3); sets --in-channels and --size unless they are given (--size resizes an "
+        "image).", None, "FILE", show_default=False))
+    weights: Source | None = flag_field(None, Flag(
+        "weights", ("--weights",), "text",
+        "Weights: a .npy of the layer's weight shape.", None, "FILE", show_default=False))
+    bias_values: Source | None = flag_field(None, Flag(
+        "bias_values", ("--bias-values",), "text",
+        "Bias values: a .npy of shape (out_channels,) or numbers such as 1,0.", None,
+        "FILE|V,V", show_default=False))
+
+    @classmethod
+    def of(cls, options: dict[str, Any]) -> ValueOptions:
+        """Options from keyword arguments, an unknown name being an :class:`OptionError`."""
+        unknown = sorted(set(options) - set(NAMES))
+        if unknown:
+            raise OptionError(f"unknown value option {', '.join(map(repr, unknown))} "
+                              f"(use {', '.join(NAMES)})")
+        return cls(**options)
+
+    @property
+    def wanted(self) -> bool:
+        """Whether values are asked for: ``values`` or any source given."""
+        if not isinstance(self.values, (bool, Values)):
+            raise OptionError(f"values={self.values!r:.40} must be True, False or Values")
+        return bool(self.values) or any(source is not None for source in
+                                  (self.input, self.weights, self.bias_values))
+
+
+NAMES: tuple[str, ...] = tuple(f.name for f in fields(ValueOptions))
+FLAGS: tuple[Flag, ...] = tuple(f.metadata["flag"] for f in fields(ValueOptions))
+
+
+@dataclass(frozen=True, eq=False)
+class Values:
+    """A layer's numbers: ``input`` (C, H, W), ``weight``, ``bias`` (zeros without bias),
+    the engine's ``output`` (C_out, H_out, W_out) and ``padded`` input (C, Hp, Wp).
+
+    ``rows``/``cols`` give, for each padded row/column, the input row/column it
+    copies (None for zero padding). ``integral`` is whether every number given
+    is an integer, so that numbers are shown as integers.
+    """
+
+    layer: WindowLayer
+    input: np.ndarray
+    weight: np.ndarray
+    bias: np.ndarray
+    output: np.ndarray
+    padded: np.ndarray
+    rows: np.ndarray | None
+    cols: np.ndarray | None
+    integral: bool
+
+    def source(self, row: int, col: int) -> tuple[int, int] | None:
+        """The input cell a padding cell (padded coordinates) copies; None for zeros."""
+        if self.rows is None or self.cols is None:
+            return None
+        return int(self.rows[row]), int(self.cols[col])
+
+
+def _conv2d(layer: Conv2d, x: np.ndarray, w: np.ndarray, b: np.ndarray | None
+            ) -> tuple[np.ndarray, np.ndarray]:
+    out = conv2d(x, w, b, layer.stride, layer.padding, layer.dilation, layer.groups,
+                 layer.padding_mode)
+    return out, pad_input(x[None], layer)[0]
+
+
+# Each layer kind's forward pass: (layer, input, weight, bias) -> (output, padded input).
+FORWARD: dict[str, Callable[..., tuple[np.ndarray, np.ndarray]]] = {"conv2d": _conv2d}
+
+
+def _seeded(rng: np.random.Generator, bounds: tuple[int, int], shape: tuple[int, ...]
+            ) -> np.ndarray:
+    return rng.integers(bounds[0], bounds[1] + 1, size=shape).astype(np.int64)
+
+
+def values_for(layer: WindowLayer, options: ValueOptions | None = None, **given: Any
+               ) -> Values | None:
+    """The numbers of ``layer`` from ``options`` (or keyword :class:`ValueOptions` fields).
+
+    None when values are not asked for; ``values`` may also be :class:`Values`
+    already made for ``layer``. Arrays not given are seeded small
+    integers (``seed``): input 0..3, weights -1..1, bias -1..1. Raises
+    :class:`OptionError` naming the argument for a source that does not fit.
+    """
+    settings = options if options is not None else ValueOptions.of(given)
+    if isinstance(settings.values, Values):
+        if settings.values.layer != layer:
+            raise OptionError("values were made for another layer: values_for(layer, ...) "
+                              "makes them for this one")
+        return settings.values
+    if not settings.wanted:
+        return None
+    if not is_int(settings.seed) or settings.seed < 0:
+        raise OptionError(f"seed={settings.seed!r} must be an integer >= 0")
+    rng = np.random.default_rng(settings.seed)
+    seeded_x = _seeded(rng, SEEDED_INPUT, layer.input_shape)
+    weight_shape = layer.weight_shape or (0,)  # a kind without weights has none to seed
+    seeded_w = _seeded(rng, SEEDED_WEIGHT, weight_shape)
+    seeded_b = _seeded(rng, SEEDED_BIAS, (layer.n_bias,))
+    x = seeded_x if settings.input is None else read_input(settings.input)
+    if x.shape != layer.input_shape:
+        raise OptionError(f"input has shape {x.shape}, but the layer takes "
+                          f"{layer.input_shape}: set in_channels and input_size to match")
+    if settings.weights is not None and layer.weight_shape is None:
+        raise OptionError(f"weights are given, but a {layer.torch_name} has none")
+    w = seeded_w if settings.weights is None else read_array(
+        settings.weights, weight_shape, "weights")
+    if settings.bias_values is not None and not layer.n_bias:
+        raise OptionError("bias_values are given, but the layer has bias=False")
+    b = seeded_b if settings.bias_values is None else read_array(
+        settings.bias_values, (layer.n_bias,), "bias_values")
+    output, padded = FORWARD[layer.kind](layer, x, w, b if layer.n_bias else None)
+    n_out = layer.output_shape[0]
+    bias = b.astype(output.dtype) if layer.n_bias else np.zeros(n_out, output.dtype)
+    integral = all(bool((a == np.round(a)).all()) for a in (x, w, b))
+    mode = getattr(layer, "padding_mode", "zeros")
+    rows = cols = None
+    if mode != "zeros":
+        (height, width) = layer.axes
+        rows = source_indices(height.size, height.before, height.after, mode)
+        cols = source_indices(width.size, width.before, width.after, mode)
+    return Values(layer, x, w, bias, output, padded, rows, cols, integral)
+
+
+def fit_input(arguments: dict[str, Any], given: Collection[str], source: Source
+              ) -> tuple[dict[str, Any], np.ndarray]:
+    """Layer ``arguments`` that take their input's channels and size, and the input.
+
+    ``in_channels`` and ``input_size`` come from ``source`` (see
+    :func:`convgif.arrays.read_input`) unless named in ``given``: a given
+    ``input_size`` resizes an image, a given ``in_channels`` must match.
+    """
+    size = as_pair("input_size", arguments["input_size"]) if "input_size" in given else None
+    array = read_input(source, size)
+    channels = array.shape[0]
+    if "in_channels" in given and arguments["in_channels"] != channels:
+        raise OptionError(f"input has {channels} channel{'s' * (channels != 1)}, but "
+                          f"in_channels={arguments['in_channels']}: drop in_channels or "
+                          f"give an input with that many")
+    return {**arguments, "in_channels": channels, "input_size": array.shape[1:]}, array
