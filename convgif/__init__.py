@@ -4,15 +4,20 @@ The public API: :class:`ConvSpec` (a validated ``nn.Conv2d`` layer on an input,
 also named :class:`Conv2d`), :func:`conv2d` (a NumPy convolution with PyTorch's
 semantics), :func:`trace` (the sliding steps), :func:`frames` (the animation's
 frames as PIL images) and :func:`render` (the animation, written atomically to
-a file or to a stream). :class:`RenderOptions` declares the render options.
+a file or to a stream). :class:`RenderOptions` declares the render options,
+:class:`ValueOptions` where the numbers come from; :func:`values_for` gives a
+layer's :class:`Values` (input, weights, bias, the engine's outputs) and
+:func:`read_input` reads an input from a ``.npy`` file or an image.
 """
 
 from .animate import Rendered, render
+from .arrays import read_input
 from .draw import frames
 from .engine import conv2d
 from .layers import Conv2d, ConvgifError, ConvSpec, Layer, OptionError, SpecError
 from .options import RenderOptions
-from .trace import OutputCell, Read, Step, Tap, trace
+from .trace import OutputCell, Read, Step, Tap, Term, trace
+from .values import ValueOptions, Values, fit_input, values_for
 
 __all__ = [
     "Conv2d",
@@ -27,9 +32,15 @@ __all__ = [
     "SpecError",
     "Step",
     "Tap",
+    "Term",
+    "ValueOptions",
+    "Values",
     "conv2d",
+    "fit_input",
     "frames",
+    "read_input",
     "render",
     "trace",
+    "values_for",
 ]
 __version__ = "0.1.0"

@@ -16,7 +16,7 @@ from ..layout import Grid, Text, ValueText
 from ..layout.numbers import formula_text, number_text, widest_number
 from ..trace import OutputCell, Step
 from ..values import Values
-from .canvas import border, centred, corner, fill, grid_lines, outline, swatch, write
+from .canvas import border, centred, copy_box, corner, fill, grid_lines, outline, swatch, write
 from .conv2d import Conv2dScene
 
 
@@ -111,10 +111,11 @@ class Conv2dValueScene(Conv2dScene):
                 if source is not None:
                     corner(frame, cells.cell_box(source[0] + height.before,
                                                  source[1] + width.before), c["copied"])
-        for out in step.outputs:
+        self.links(frame, state, step)
+        for out in step.outputs:  # the link lines pass behind the numbers of the outputs
+            copy_box(frame, state, lay.outputs[out.channel].box)
             self._output(frame, out)
             border(frame, lay.outputs[out.channel].cell_box(out.row, out.col), c["current"])
-        self.links(frame, state, step)
         for out in step.outputs:
             for kernel in lay.kernels[out.channel]:
                 outline(frame, kernel.box, c["kernel_active"], 2)

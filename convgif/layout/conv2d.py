@@ -38,8 +38,8 @@ LEGEND = (
 )
 # With values, cells are tinted by value, so what a step marks is drawn as borders.
 VALUE_LEGEND = (
-    ("diverging", "negative - 0 - positive", "ramp"),
-    ("sequential", "0 - largest", "ramp"),
+    ("diverging", "negative … 0 … positive", "ramp"),
+    ("sequential", "0 … largest", "ramp"),
     ("padding", "padding", "fill"),
     ("tap", "read by the kernel", "border"),
     ("tap_padding", "padding read by the kernel", "border"),
