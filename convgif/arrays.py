@@ -97,7 +97,11 @@ def read_input(source: Source, size: Pair | None = None, name: str = "input") ->
 
 
 def read_array(source: Source, shape: tuple[int, ...], name: str) -> np.ndarray:
-    """An array of exactly ``shape``: from a ``.npy`` file, an array, or numbers ``"1,0"``."""
+    """An array of exactly ``shape``: from a ``.npy`` file, an array, or numbers ``"1,0"``.
+
+    Numbers are given in row-major order (the last axis fastest), as many as the
+    shape holds: ``"-1,0,1,-2,0,2,-1,0,1"`` is a (1, 1, 3, 3) kernel.
+    """
     if isinstance(source, str) and not source.lower().endswith(".npy"):
         try:
             numbers = [float(part) for part in source.replace(" ", "").split(",") if part]
@@ -107,6 +111,8 @@ def read_array(source: Source, shape: tuple[int, ...], name: str) -> np.ndarray:
         array = real_array(name, numbers)
         if (array == np.round(array)).all():
             array = array.astype(np.int64)
+        if array.size == int(np.prod(shape)):
+            array = array.reshape(shape)
     elif isinstance(source, (str, os.PathLike)):
         path = Path(source)
         if not path.is_file():

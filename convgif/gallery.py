@@ -34,7 +34,9 @@ from .writers import atomic_output
 
 DEFAULT_FOLDER = Path("gallery")
 # The repository's gallery, whose committed measurements a fresh folder's figures are drawn from.
-COMMITTED = Path(__file__).resolve().parents[1] / "gallery"
+ROOT = Path(__file__).resolve().parents[1]
+COMMITTED = ROOT / "gallery"
+# Gallery inputs (--input files) are named from the repository's root.
 FIGURE_COLOURS = 256  # figures are stored as palette PNGs: a third of the size, same look
 
 class GalleryError(ConvgifError):
@@ -105,7 +107,8 @@ def _render_all(sections: Sequence[Section], jobs: int, tick: Callable[[], None]
                 ) -> dict[str, bytes]:
     """Every GIF's bytes by file name, the longest renders first, in ``jobs`` processes."""
     tasks = sorted(
-        ((animation.file(theme), animation.spec, {**animation.options, "theme": theme})
+        ((animation.file(theme), animation.spec,
+          {**animation.options, **animation.value_options(ROOT), "theme": theme})
          for animation in entries(sections) if isinstance(animation, Animation)
          for theme in animation.themes),
         key=lambda task: -task[1].n_steps,

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 from .layers import Conv2d, OptionError
 from .options import NAMES
 from .plots import ARGUMENTS
+from .values import NAMES as VALUE_NAMES
 
 # Render options of every animation unless it says otherwise: a pause on the last
 # frame, so the finished output can be read before the loop starts again.
@@ -28,7 +30,9 @@ class Animation:
     """One layer of the article as a GIF: ``layer`` holds :class:`Conv2d` keyword arguments.
 
     ``options`` are :func:`convgif.render` keyword arguments (not ``theme``:
-    ``dark=True`` adds a dark-theme copy). ``text`` is one or two sentences.
+    ``dark=True`` adds a dark-theme copy). ``values`` are
+    :class:`~convgif.values.ValueOptions` fields (an ``input`` file is named
+    relative to the repository's root). ``text`` is one or two sentences.
     """
 
     title: str
@@ -36,6 +40,7 @@ class Animation:
     layer: dict[str, Any]
     options: dict[str, Any] = field(default_factory=lambda: dict(DEFAULT_OPTIONS))
     dark: bool = False
+    values: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         unknown = sorted(set(self.options) - set(RENDER_OPTIONS))
@@ -43,6 +48,10 @@ class Animation:
             raise OptionError(f"gallery entry {self.title!r}: unknown render options "
                               f"{', '.join(unknown)} (use {', '.join(RENDER_OPTIONS)}; "
                               "dark=True for the dark theme)")
+        unknown = sorted(set(self.values) - set(VALUE_NAMES))
+        if unknown:
+            raise OptionError(f"gallery entry {self.title!r}: unknown value options "
+                              f"{', '.join(unknown)} (use {', '.join(VALUE_NAMES)})")
         _ = self.spec  # a layer PyTorch refuses fails on import, naming the rule
 
     @cached_property
@@ -50,14 +59,24 @@ class Animation:
         """The layer."""
         return Conv2d(**self.layer)
 
+    def value_options(self, root: Path) -> dict[str, Any]:
+        """The value options, with an ``input`` file's name made absolute from ``root``."""
+        values = dict(self.values)
+        if isinstance(values.get("input"), str):
+            values["input"] = str(root / values["input"])
+        return values
+
     @property
     def themes(self) -> tuple[str, ...]:
         """The themes it is rendered in: light, and dark when declared."""
         return ("light", "dark") if self.dark else ("light",)
 
     def file(self, theme: str = "light") -> str:
-        """The file name in one theme: ``<slug>.gif`` or ``<slug>-dark.gif``."""
-        return f"{self.spec.slug}.gif" if theme == "light" else f"{self.spec.slug}-{theme}.gif"
+        """The file name in one theme: ``<slug>.gif``, with ``-values`` (with values)
+        and ``-dark`` (dark theme) before ``.gif``."""
+        parts = [self.spec.slug, *(["values"] if self.values else []),
+                 *([theme] if theme != "light" else [])]
+        return "-".join(parts) + ".gif"
 
 
 @dataclass(frozen=True)
@@ -89,10 +108,13 @@ Entry = Animation | Figure
 
 @dataclass(frozen=True)
 class Section:
-    """A heading of the gallery and its entries, in order."""
+    """A heading of the gallery and its entries, in order; ``side_by_side`` puts the
+    section's pictures in one row (for entries meant to be compared)."""
 
     title: str
     entries: tuple[Entry, ...]
+    text: str = ""
+    side_by_side: bool = False
 
 
 _TIMES = "Times are of convgif's NumPy engine on the machine that drew the figure."
@@ -234,4 +256,56 @@ SECTIONS: tuple[Section, ...] = (
             f"sees only C_in/G input channels. {_TIMES}",
         ),
     )),
+    Section("Values", (
+        Animation(
+            "Edge detection on a square",
+            "The kernel example with numbers: a 9x9 grey image of a bright square and a "
+            "Sobel kernel, which answers the square's left edge with large positive values, "
+            "its right edge with large negative ones and flat areas with 0. The formula "
+            "under the grids is each output's sum, product by product.",
+            dict(in_channels=1, input_size=9, out_channels=1, kernel_size=3),
+            values=dict(input="examples/inputs/square.png", weights="-1,0,1,-2,0,2,-1,0,1",
+                        bias_values="0"),
+            dark=True,
+        ),
+        Animation(
+            "The headline layer with its numbers",
+            "Seeded small integers (input 0 to 3, weights and bias -1 to 1), so every sum can "
+            "be checked by head. An output cell adds 27 products, too many for one line, so "
+            "the formula gives one partial sum per input channel after the bias.",
+            dict(in_channels=3, input_size=7, out_channels=2, kernel_size=3, padding=1,
+                 stride=2, dilation=2),
+            values=dict(values=True),
+            dark=True,
+        ),
+        Animation(
+            "Two groups with their numbers",
+            "Each group's output sums only its own two input channels; the two formula lines "
+            "are the two groups' outputs of the step.",
+            dict(in_channels=4, input_size=5, out_channels=4, kernel_size=3, padding=1,
+                 stride=2, groups=2),
+            values=dict(values=True),
+            dark=True,
+        ),
+    )),
+    Section("Padding modes", tuple(
+        Animation(
+            f"padding_mode='{mode}'",
+            text,
+            dict(in_channels=1, input_size=5, out_channels=1, kernel_size=3, padding=1,
+                 padding_mode=mode),
+            values=dict(values=True),
+            dark=True,
+        ) for mode, text in (
+            ("reflect", "Padding cells mirror the input across its edge, the edge itself "
+                        "not repeated."),
+            ("replicate", "Padding cells repeat the nearest edge cell."),
+            ("circular", "Padding cells wrap around: the left padding holds the right "
+                         "column."),
+        )),
+        text="The same layer and input with the three padding modes that copy cells "
+             "instead of writing zeros. When the kernel reads a padding cell, the input cell "
+             "it copies is marked in the corner.",
+        side_by_side=True,
+    ),
 )

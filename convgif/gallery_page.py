@@ -12,6 +12,7 @@ from .layers import DEFAULTS, Conv2d
 from .options import FLAGS as OPTION_FLAGS
 from .options import RenderOptions
 from .plots import DEFAULT_PLANS
+from .values import FLAGS as VALUE_FLAGS
 
 README = "README.md"
 
@@ -32,7 +33,10 @@ def command(animation: Animation, theme: str = "light") -> str:
     for flag in OPTION_FLAGS:
         if flag.field in changed:
             words += flag.words(changed[flag.field])
-    if "theme" in changed:
+    for flag in VALUE_FLAGS:
+        if flag.field in animation.values:
+            words += flag.words(animation.values[flag.field])
+    if animation.file(theme) != f"{spec.slug}.gif":
         words += ["-o", animation.file(theme)]
     return shlex.join(words)
 
@@ -42,27 +46,49 @@ def _anchor(title: str) -> str:
     return re.sub(r"[^a-z0-9 -]", "", title.lower()).replace(" ", "-")
 
 
-def _animation_lines(animation: Animation) -> list[str]:
+def _picture(animation: Animation, html_only: bool = False) -> list[str]:
+    """The animation's picture (with its dark copy for dark screens) as Markdown/HTML."""
     spec = animation.spec
+    numbers = " with its numbers" if animation.values else ""
     alt = html.escape(
-        f"Animation of {spec.torch_repr()} on a {spec.input_shape} input: {spec.n_steps} "
-        f"steps of the kernel, to a {spec.output_shape} output", quote=True)
+        f"Animation of {spec.torch_repr()} on a {spec.input_shape} input{numbers}: "
+        f"{spec.n_steps} steps of the kernel, to a {spec.output_shape} output", quote=True)
     light = animation.file("light")
     if animation.dark:
-        picture = [
+        return [
             "<picture>",
             '  <source media="(prefers-color-scheme: dark)" '
             f'srcset="{animation.file("dark")}">',
             f'  <img src="{light}" alt="{alt}">',
             "</picture>",
         ]
-    else:
-        picture = [f"![{alt}]({light})"]
+    return [f'<img src="{light}" alt="{alt}">'] if html_only else [f"![{alt}]({light})"]
+
+
+def _details(animation: Animation) -> list[str]:
+    """The animation's caption, text, command lines and ``nn.`` line."""
+    spec = animation.spec
     return [
-        f"### {animation.title}", "", *picture, "", f"`{spec.caption}`", "", animation.text, "",
+        f"`{spec.caption}`", "", animation.text, "",
         "```sh", *(command(animation, theme) for theme in animation.themes), "```", "",
         "```python", spec.torch_repr(), "```", "",
     ]
+
+
+def _animation_lines(animation: Animation) -> list[str]:
+    return [f"### {animation.title}", "", *_picture(animation), "", *_details(animation)]
+
+
+def _row_lines(animations: Sequence[Animation]) -> list[str]:
+    """Animations side by side in one table row, then each one's details."""
+    cells = []
+    for animation in animations:
+        cells += ["<td>", "", f"**{animation.title}**", "", *_picture(animation, True), "",
+                  "</td>"]
+    lines = ["<table><tr>", *cells, "</tr></table>", ""]
+    for animation in animations:
+        lines += [f"### {animation.title}", "", *_details(animation)]
+    return lines
 
 
 def _figure_lines(figure: Figure) -> list[str]:
@@ -87,7 +113,8 @@ def readme(sections: Sequence[Section] = SECTIONS) -> str:
         "argument. Everything in this folder is made by `convgif gallery` from one "
         "declaration, [`convgif/gallery_entries.py`](../convgif/gallery_entries.py); "
         "`convgif gallery --check` (run by the tests) fails when the folder and the code "
-        "disagree. Each command below writes its file into the current folder. The figures' "
+        "disagree. Each command below writes its file into the current folder (run those "
+        "with `--input` from the repository's root, where their input files are). The figures' "
         "times are those of the machine that measured them, kept beside each figure as "
         "`plot-ARGUMENT.csv`: `convgif gallery --remeasure` measures them again.",
         "",
@@ -96,6 +123,11 @@ def readme(sections: Sequence[Section] = SECTIONS) -> str:
     ]
     for section in sections:
         lines += [f"## {section.title}", ""]
+        if section.text:
+            lines += [section.text, ""]
+        if section.side_by_side:
+            lines += _row_lines([e for e in section.entries if isinstance(e, Animation)])
+            continue
         for entry in section.entries:
             lines += (_animation_lines(entry) if isinstance(entry, Animation)
                       else _figure_lines(entry))

@@ -72,7 +72,7 @@ LIGHT = Theme(
     copied=(214, 40, 110),
     negative=(40, 100, 210),
     positive=(215, 48, 39),
-    sequential=(70, 80, 110),
+    sequential=(105, 120, 160),
 )
 
 DARK = Theme(

@@ -42,7 +42,8 @@ class ValueOptions:
         "image).", None, "FILE", show_default=False))
     weights: Source | None = flag_field(None, Flag(
         "weights", ("--weights",), "text",
-        "Weights: a .npy of the layer's weight shape.", None, "FILE", show_default=False))
+        "Weights: a .npy of the layer's weight shape, or its numbers row by row such as "
+        "-1,0,1,-2,0,2,-1,0,1.", None, "FILE|V,V", show_default=False))
     bias_values: Source | None = flag_field(None, Flag(
         "bias_values", ("--bias-values",), "text",
         "Bias values: a .npy of shape (out_channels,) or numbers such as 1,0.", None,

@@ -18,7 +18,8 @@ from convgif.gallery_entries import SECTIONS, Animation, Figure, Section
 from convgif.layers import ConvSpec, OptionError, SpecError
 from convgif.plots import ARGUMENTS
 
-GALLERY = Path(__file__).resolve().parents[1] / "gallery"
+ROOT = Path(__file__).resolve().parents[1]
+GALLERY = ROOT / "gallery"
 
 # The article's GIFs: (C_in, H, W) -> C_out, kernel, padding, stride, dilation, groups.
 ARTICLE = [
@@ -50,7 +51,14 @@ def key(spec: ConvSpec) -> tuple[object, ...]:
 
 
 def animations() -> list[Animation]:
-    return [entry for entry in gallery.entries() if isinstance(entry, Animation)]
+    """The article's animations (plain frames, no values)."""
+    return [entry for entry in gallery.entries()
+            if isinstance(entry, Animation) and not entry.values]
+
+
+def value_animations() -> list[Animation]:
+    return [entry for entry in gallery.entries()
+            if isinstance(entry, Animation) and entry.values]
 
 
 def tiny(dark: bool = False) -> tuple[Section, ...]:
@@ -75,7 +83,7 @@ def test_every_gif_of_the_article_is_declared_in_the_articles_order_of_sections(
     assert sorted(key(a.spec) for a in animations()) == sorted(ARTICLE)
     assert [s.title for s in SECTIONS] == ["The headline layer", "Kernel", "Channels",
                                            "Kernel size", "Stride", "Padding", "Dilation",
-                                           "Groups"]
+                                           "Groups", "Values", "Padding modes"]
     assert key(SECTIONS[0].entries[0].spec) == ARTICLE[10]  # type: ignore[union-attr]
 
 
@@ -88,11 +96,15 @@ def test_each_argument_has_one_figure_and_headlines_have_dark_versions() -> None
 
 def test_file_names_are_slugs_unique_and_readme_last() -> None:
     names = gallery.files()
-    assert len(names) == len(set(names)) == 12 + 3 + 7 + 7 + 1  # GIFs, dark, figures, CSVs
+    # GIFs, dark, values GIFs in light and dark, figures, CSVs
+    assert len(names) == len(set(names)) == 12 + 3 + 2 * 6 + 7 + 7 + 1
     assert names[-1] == "README.md"
     for animation in animations():
         assert animation.file() == f"{animation.spec.slug}.gif"
         assert re.fullmatch(r"[a-z0-9_]+(-dark)?\.gif", animation.file("dark"))
+    for animation in value_animations():
+        assert animation.file() == f"{animation.spec.slug}-values.gif"
+        assert animation.file("dark") == f"{animation.spec.slug}-values-dark.gif"
 
 
 def test_texts_are_one_or_two_sentences() -> None:
@@ -124,6 +136,9 @@ def test_commands_name_only_what_differs_from_the_defaults() -> None:
         "convgif render --size 7x9 -k 5x2 -s 1 -p 0 -d 1 --hold 1500")
     assert gallery_page.command(by_slug["in2x9x9_out1x5x9_k3_p2_s1_d4x2_g1"]) == (
         "convgif render --in-channels 2 --size 9 --out-channels 1 -s 1 -p 2 -d 4x2 --hold 1500")
+    headline_values = next(a for a in value_animations() if a.spec.slug == HEADLINE)
+    assert gallery_page.command(headline_values) == (
+        f"convgif render --hold 1500 --values -o {HEADLINE}-values.gif")
 
 
 def test_each_readme_command_makes_its_committed_file(tmp_path: Path,
@@ -132,9 +147,10 @@ def test_each_readme_command_makes_its_committed_file(tmp_path: Path,
     lines = [line for block in re.findall(r"^```sh\n(.*?)^```$", text, re.M | re.S)
              for line in block.splitlines()]
     renders = [line for line in lines if line.startswith("convgif render")]
-    assert len(renders) == 15
+    assert len(renders) == 15 + 12
     runner = CliRunner()
-    monkeypatch.chdir(tmp_path)
+    shutil.copytree(ROOT / "examples" / "inputs", tmp_path / "examples" / "inputs")
+    monkeypatch.chdir(tmp_path)  # as from the repository's root, where the inputs are
     for line in renders:
         args = shlex.split(line)
         result = runner.invoke(cli, [*args[1:], "--quiet"])
@@ -245,7 +261,8 @@ def test_regeneration_rewrites_only_changed_files_and_draws_missing_figures(
     for name, inode in before.items():
         if name not in result.written:
             assert (folder / name).stat().st_ino == inode, name
-    assert seen == [(done, 22) for done in range(1, 23)]
+    total = len([name for name in gallery.files() if name.endswith((".gif", ".png"))])
+    assert seen == [(done, total) for done in range(1, total + 1)]  # GIFs and figures
     assert not [p for p in folder.iterdir() if p.name.endswith(".tmp")]
 
 

@@ -151,9 +151,10 @@ def test_the_formula_falls_back_to_what_fits() -> None:
     values = values_for(layer, values=True)
     step = next(convgif.trace(layer, values))
     out = step.outputs[0]
-    full, per_channel, short = formula_forms(step, out, 2)
+    full, values_only, per_channel, short = formula_forms(step, out, 2)
     assert formula_text(step, out, 2, 10_000, 14) == full
     assert formula_text(step, out, 2, 600, 14) == per_channel
+    assert values_only.count(" + ") + values_only.count(" - ") == 27
     assert per_channel.count("(ch ") == 3
     assert formula_text(step, out, 2, 10, 14) == short
     sums = [float(v) for v in re.findall(rf"({NUMBER}) \(ch", per_channel)]

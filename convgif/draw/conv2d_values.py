@@ -111,8 +111,11 @@ class Conv2dValueScene(Conv2dScene):
                 if source is not None:
                     corner(frame, cells.cell_box(source[0] + height.before,
                                                  source[1] + width.before), c["copied"])
+        marked = [frame[g.box[1]:g.box[3], g.box[0]:g.box[2]].copy() for g in lay.inputs]
         self.links(frame, state, step)
-        for out in step.outputs:  # the link lines pass behind the numbers of the outputs
+        for cells, before in zip(lay.inputs, marked, strict=True):  # lines pass behind numbers
+            frame[cells.box[1]:cells.box[3], cells.box[0]:cells.box[2]] = before
+        for out in step.outputs:
             copy_box(frame, state, lay.outputs[out.channel].box)
             self._output(frame, out)
             border(frame, lay.outputs[out.channel].cell_box(out.row, out.col), c["current"])

@@ -2,8 +2,9 @@
 
 Every number comes from :class:`convgif.values.Values` (the engine's outputs,
 the values read, the weights): nothing here recomputes an output. The formula
-takes the longest form that fits its width: every product, else one partial
-sum per input channel, else the count of products and their sum.
+takes the longest form that fits its width: every product with its factors,
+else every product's value, else one partial sum per input channel, else the
+count of products and their sum.
 """
 
 from __future__ import annotations
@@ -75,7 +76,8 @@ def formula_forms(step: Step, output: OutputCell, decimals: int) -> list[str]:
 
     products = " + ".join(f"{_factor(text(t.input))}*{_factor(text(t.weight))}"
                           for t in terms)
-    forms = [head + with_bias(f"({products})") + result]
+    forms = [head + with_bias(f"({products})") + result,
+             head + with_bias(f"({_signed(text(t.product) for t in terms)})") + result]
     channels = sorted({t.channel for t in terms})
     if len(channels) > 1:
         sums = [f"{text(math.fsum(t.product for t in terms if t.channel == c))} (ch {c})"
