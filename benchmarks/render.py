@@ -12,7 +12,10 @@ Run ``python benchmarks/render.py [--runs 5] [--mpl-runs 1]``. Prints:
   layer (median of ``--runs``), a plain matplotlib FuncAnimation + PillowWriter
   renderer of the same frames (``--mpl-runs`` runs) and the speed ratio;
 * a long render, (3,16,16) -> 8 K3 P1 (2048 frames): wall time and peak RSS of
-  the process.
+  the process;
+* values (``--values``) on the headline layer: in-process frames/s, the
+  ``convgif render --values`` process, and its GIF's bytes against the plain GIF
+  of the same layer (plain measured in the same run).
 """
 
 from __future__ import annotations
@@ -51,7 +54,9 @@ CONFIGS: list[tuple[str, ConvSpec, int]] = [
 LONG = ["--in-channels", "3", "--size", "16", "--out-channels", "8", "-k", "3", "-p", "1",
         "-s", "1", "-d", "1", "--max-frames", "5000"]
 TARGETS = {"ratio": 0.5, "gifsicle": 10.0, "fps": 300.0, "process": 0.3, "vs_mpl": 10.0,
-           "long_s": 15.0, "long_mb": 300.0}
+           "long_s": 15.0, "long_mb": 300.0, "values_fps": 300.0, "values_process": 0.35,
+           "values_bytes": 2.0}
+HEADLINE = CONFIGS[1][1]
 
 
 def mark(ok: bool) -> str:
@@ -114,9 +119,22 @@ def in_process_fps(folder: Path, runs: int, cell: int | None) -> float:
     return statistics.median(rates)
 
 
-def process_seconds(folder: Path, runs: int) -> float:
+def values_fps(folder: Path, runs: int) -> tuple[float, float]:
+    """Median frames/s of the headline layer with values and without, alternated."""
+    rates: dict[bool, list[float]] = {True: [], False: []}
+    for run in range(runs + 1):  # the first round warms caches and is not counted
+        for values in (True, False):
+            start = time.perf_counter()
+            for _ in range(5):
+                convgif.render(HEADLINE, folder / "values.gif", values=values)
+            if run:
+                rates[values].append(5 * HEADLINE.n_steps / (time.perf_counter() - start))
+    return statistics.median(rates[True]), statistics.median(rates[False])
+
+
+def process_seconds(folder: Path, runs: int, *extra: str) -> float:
     """Median wall time of the whole ``convgif render`` process for the headline layer."""
-    command = [*convgif_command(), "render", "-q", "-o", str(folder / "headline.gif")]
+    command = [*convgif_command(), "render", "-q", *extra, "-o", str(folder / "headline.gif")]
     subprocess.run(command, check=True, capture_output=True)  # warm the disk cache
     times = []
     for _ in range(runs):
@@ -282,7 +300,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="runs for convgif's timings")
     parser.add_argument("--mpl-runs", type=int, default=1, help="runs for matplotlib's timing")
+    parser.add_argument("--values-only", action="store_true",
+                        help="measure only the values table")
     args = parser.parse_args()
+    if args.values_only:
+        with tempfile.TemporaryDirectory() as name:
+            values_table(Path(name), args.runs)
+        return
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         size_table(folder, None)
@@ -314,6 +338,27 @@ def main() -> None:
               f"{mark(long_s < TARGETS['long_s'])})")
         print(f"peak RSS: {megabytes:.0f} MB (target < {TARGETS['long_mb']:.0f} MB: "
               f"{mark(megabytes < TARGETS['long_mb'])})")
+        values_table(folder, args.runs)
+
+
+def values_table(folder: Path, runs: int) -> None:
+    """Speed and size of the headline layer with values, against plain in the same run."""
+    print("\n## Values: the headline layer (3,7,7) -> 2, K3 P1 S2 D2, 18 frames\n")
+    with_values, plain = values_fps(folder, runs)
+    print("| measure | plain | --values | ratio | target |\n|---|---:|---:|---:|---|")
+    print(f"| in-process frames/s (median of {runs}) | {plain:.0f} | {with_values:.0f} | "
+          f"{with_values / plain:.2f} | >= {TARGETS['values_fps']:.0f} frames/s: "
+          f"{mark(with_values >= TARGETS['values_fps'])} |")
+    seconds_plain = process_seconds(folder, runs)
+    seconds = process_seconds(folder, runs, "--values")
+    print(f"| `convgif render` process s (median of {runs}) | {seconds_plain:.3f} | "
+          f"{seconds:.3f} | {seconds / seconds_plain:.2f} | < {TARGETS['values_process']} s: "
+          f"{mark(seconds < TARGETS['values_process'])} |")
+    plain_bytes = convgif.render(HEADLINE, folder / "p.gif").bytes
+    value_bytes = convgif.render(HEADLINE, folder / "v.gif", values=True).bytes
+    ratio = value_bytes / plain_bytes
+    print(f"| GIF bytes | {plain_bytes:,} | {value_bytes:,} | {ratio:.2f} | <= "
+          f"{TARGETS['values_bytes']:.0f}x plain: {mark(ratio <= TARGETS['values_bytes'])} |")
 
 
 if __name__ == "__main__":

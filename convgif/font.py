@@ -33,8 +33,12 @@ def text_width(text: str, size: int) -> int:
     return int(np.ceil(font(size).getlength(text)))
 
 
+@lru_cache(maxsize=4096)
 def text_mask(text: str, size: int) -> np.ndarray:
-    """Coverage of ``text`` (0..255, uint8), ``line_height`` tall and ``text_width`` wide."""
+    """Coverage of ``text`` (0..255, uint8, read-only), ``line_height`` tall and
+    ``text_width`` wide; cached, since cells repeat their numbers."""
     mask = Image.new("L", (max(1, text_width(text, size)), line_height(size)), 0)
     ImageDraw.Draw(mask).text((0, 0), text, font=font(size), fill=255)
-    return np.asarray(mask)
+    array = np.asarray(mask).copy()
+    array.flags.writeable = False
+    return array
