@@ -43,8 +43,14 @@ def _is_stream(target: object) -> bool:
     return hasattr(target, "write")
 
 
-def _writer_of(layer: WindowLayer, target: Target | None, format: str | None
-               ) -> tuple[type[Writer], Path | None]:
+def default_name(layer: WindowLayer, values: bool = False) -> str:
+    """The file a render writes when no target is given: ``<slug>.gif``, or
+    ``<slug>-values.gif`` with values."""
+    return f"{layer.slug}{'-values' if values else ''}.gif"
+
+
+def _writer_of(layer: WindowLayer, target: Target | None, format: str | None,
+               values: bool = False) -> tuple[type[Writer], Path | None]:
     if _is_stream(target):
         if format is None:
             raise OptionError("format= must name the format when writing to a stream "
@@ -53,7 +59,7 @@ def _writer_of(layer: WindowLayer, target: Target | None, format: str | None
     if target is not None and not isinstance(target, (str, os.PathLike)):
         raise TypeError(f"target={target!r:.60} must be a path or a binary stream, "
                         f"not {type(target).__name__}")
-    path = Path(target) if target is not None else Path(f"{layer.slug}.gif")
+    path = Path(target) if target is not None else Path(default_name(layer, values))
     writer = for_format(format) if format is not None else for_path(path)
     if path.is_dir():
         raise OptionError(f"output={str(path)!r} is a folder, not a file name")
@@ -86,7 +92,8 @@ def render(
 ) -> Rendered:
     """Write the animation of ``layer``'s forward pass to ``target``.
 
-    ``target`` is a path (default ``<slug>.gif``), whose extension picks the
+    ``target`` is a path (default ``<slug>.gif``, ``<slug>-values.gif`` with
+    values), whose extension picks the
     format unless ``format`` names it, or a binary stream such as
     :class:`io.BytesIO`, which needs ``format`` (``"gif"``). ``options`` are
     :class:`~convgif.options.RenderOptions` fields: ``duration`` ms per frame,
@@ -101,7 +108,7 @@ def render(
     """
     painter = Painter.of(layer, options)
     settings = painter.scene.options
-    writer_class, path = _writer_of(layer, target, format)
+    writer_class, path = _writer_of(layer, target, format, painter.values is not None)
     writer_class.check_timing(settings.duration, settings.hold, settings.loop)
     size = (painter.layout.width, painter.layout.height)
     with _opened(target, path) as out:

@@ -174,7 +174,8 @@ def trace_command(as_json: bool, **arguments: Any) -> None:
 @cli.command()
 @layer_options
 @click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="PATH",
-              help="The GIF to write; missing folders are created [default: <slug>.gif].")
+              help="The GIF to write; missing folders are created [default: <slug>.gif, "
+                   "<slug>-values.gif with values].")
 @flag_options(RENDER_FLAGS)
 @value_options
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")

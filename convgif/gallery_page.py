@@ -7,6 +7,7 @@ import re
 import shlex
 from collections.abc import Sequence
 
+from .animate import default_name
 from .gallery_entries import SECTIONS, Animation, Figure, Section
 from .layers import DEFAULTS, Conv2d
 from .options import FLAGS as OPTION_FLAGS
@@ -36,7 +37,7 @@ def command(animation: Animation, theme: str = "light") -> str:
     for flag in VALUE_FLAGS:
         if flag.field in animation.values:
             words += flag.words(animation.values[flag.field])
-    if animation.file(theme) != f"{spec.slug}.gif":
+    if animation.file(theme) != default_name(spec, bool(animation.values)):
         words += ["-o", animation.file(theme)]
     return shlex.join(words)
 
