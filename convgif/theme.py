@@ -49,8 +49,9 @@ class Theme:
 
 
 VALUE_COLOURS = frozenset({"copied", "negative", "positive", "sequential"})
-RAMP_LEVELS = 7  # tints per side of a value ramp (0 is the plain cell colour)
-RAMP_STRENGTH = 0.62  # the strongest tint's mix of the ramp colour into the cell colour
+RAMP_LEVELS = 12  # tints per side of a value ramp (0 is the plain cell colour)
+# The strongest tint's mix of the ramp's colour into the cell colour: text stays readable.
+RAMP_STRENGTH = {"diverging": 0.62, "sequential": 0.8}
 
 
 LIGHT = Theme(
@@ -94,7 +95,7 @@ DARK = Theme(
     copied=(255, 92, 160),
     negative=(70, 140, 255),
     positive=(255, 96, 80),
-    sequential=(175, 185, 205),
+    sequential=(100, 115, 150),
 )
 
 THEMES: dict[str, Theme] = {"light": LIGHT, "dark": DARK}
@@ -148,16 +149,16 @@ def palette(theme: Theme, values: bool = False) -> Palette:
         index["copied"] = len(entries)
         entries.append(theme.copied)
 
-        def tints(end: RGB) -> list[int]:
+        def tints(end: RGB, strength: float) -> list[int]:
             start = len(entries)
-            entries.extend(_mix(theme.cell, end, RAMP_STRENGTH * level / RAMP_LEVELS)
+            entries.extend(_mix(theme.cell, end, strength * level / RAMP_LEVELS)
                            for level in range(1, RAMP_LEVELS + 1))
             return list(range(start, len(entries)))
 
-        cell = index["cell"]
-        negative, positive = tints(theme.negative), tints(theme.positive)
+        cell, signed = index["cell"], RAMP_STRENGTH["diverging"]
+        negative, positive = tints(theme.negative, signed), tints(theme.positive, signed)
         value_ramps["diverging"] = (*reversed(negative), cell, *positive)
-        value_ramps["sequential"] = (cell, *tints(theme.sequential))
+        value_ramps["sequential"] = (cell, *tints(theme.sequential, RAMP_STRENGTH["sequential"]))
     if len(entries) > MAX_COLOURS:
         raise ValueError(f"a theme needs at most {MAX_COLOURS} colours, not {len(entries)}")
     return Palette(index, ramps, b"".join(bytes(rgb) for rgb in entries), value_ramps)

@@ -406,3 +406,25 @@ def test_values_render_is_deterministic_and_plain_is_default(tmp_path: Path) -> 
     assert data["a.gif"] == data["b.gif"] != data["c.gif"]
     assert data["p.gif"] != data["a.gif"]
     assert a.frames == b.frames == c.frames == plain.frames == layer.n_steps
+
+
+def _luminance(rgb: np.ndarray) -> float:
+    """WCAG relative luminance of an sRGB colour (0..255)."""
+    c = rgb / 255.0
+    linear = np.where(c <= 0.03928, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    return float(linear @ np.array([0.2126, 0.7152, 0.0722]))
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_numbers_contrast_with_every_tint(theme: str) -> None:
+    from convgif.theme import THEMES, palette
+
+    colours = palette(THEMES[theme], values=True)
+    rgb = np.frombuffer(colours.rgb, np.uint8).reshape(-1, 3).astype(float)
+    text = _luminance(rgb[colours.ramps["text"][-1]])
+    fills = [i for ramp in colours.value_ramps.values() for i in ramp]
+    fills.append(colours.index["padding"])
+    for index in fills:
+        fill = _luminance(rgb[index])
+        ratio = (max(text, fill) + 0.05) / (min(text, fill) + 0.05)
+        assert ratio >= 4.0, (theme, index, rgb[index])

@@ -49,11 +49,21 @@ def line(canvas: np.ndarray, start: tuple[int, int], end: tuple[int, int], colou
     canvas[ys, xs] = colour
 
 
-def write(canvas: np.ndarray, item: Text, palette: Palette) -> None:
-    """Write ``item``'s text, antialiased along its role's ramp, clipped to the canvas."""
+CRISP_INK = 110  # coverage (of 255) from which crisp text draws a pixel
+
+
+def write(canvas: np.ndarray, item: Text, palette: Palette, crisp: bool = False) -> None:
+    """Write ``item``'s text, antialiased along its role's ramp, clipped to the canvas.
+
+    ``crisp`` text has no antialiasing, only the full colour: for text on tinted
+    cells, where the ramp (which fades into the background) would leave a halo.
+    """
     mask = text_mask(item.text, item.size)
     ramp = np.array((0, *palette.ramps[item.role]), dtype=np.uint8)
-    levels = (mask.astype(np.uint16) * (len(ramp) - 1) + 127) // 255
+    if crisp:
+        levels = np.where(mask >= CRISP_INK, len(ramp) - 1, 0)
+    else:
+        levels = (mask.astype(np.uint16) * (len(ramp) - 1) + 127) // 255
     h = min(mask.shape[0], canvas.shape[0] - item.y)
     w = min(mask.shape[1], canvas.shape[1] - item.x)
     region = canvas[item.y:item.y + h, item.x:item.x + w]
@@ -98,11 +108,11 @@ def corner(canvas: np.ndarray, box: Box, colour: int) -> None:
 
 
 def centred(canvas: np.ndarray, text: str, box: Box, size: int, palette: Palette) -> None:
-    """Write ``text`` centred in ``box``."""
+    """Write ``text`` centred in ``box``, crisp (it sits on a tinted cell)."""
     left, top, right, bottom = box
     x = left + (right - left - text_width(text, size) + 1) // 2
     y = top + (bottom - top - line_height(size) + 1) // 2
-    write(canvas, Text(text, x, y, size, "text"), palette)
+    write(canvas, Text(text, x, y, size, "text"), palette, crisp=True)
 
 
 def swatch(canvas: np.ndarray, entry: Swatch, palette: Palette) -> None:
