@@ -12,7 +12,7 @@ from typing import Any, BinaryIO
 from .draw import Painter
 from .layers import OptionError, WindowLayer
 from .progress import ProgressCallback
-from .writers import Writer, atomic_output, for_format, for_path
+from .writers import Header, Writer, atomic_output, atomic_path, for_format, for_path
 
 Target = str | os.PathLike[str] | BinaryIO
 
@@ -66,15 +66,36 @@ def _writer_of(layer: WindowLayer, target: Target | None, format: str | None,
     return writer, path
 
 
+class _Output:
+    """Where a writer writes: a counted stream, or a file name (for writers that need one)."""
+
+    def __init__(self, target: _Counted | Path) -> None:
+        self.target = target
+
+    def written(self) -> int:
+        """The bytes written so far."""
+        if isinstance(self.target, Path):
+            return self.target.stat().st_size
+        return self.target.written
+
+
 @contextmanager
-def _opened(target: Target | None, path: Path | None) -> Iterator[_Counted]:
-    """The target as a counted stream; a path is written atomically."""
+def _opened(target: Target | None, path: Path | None, needs_path: bool) -> Iterator[_Output]:
+    """The target as a counted stream, or a temporary file name; a path is written
+    atomically."""
     if path is None:
-        yield _Counted(target)  # type: ignore[arg-type]
+        if needs_path:
+            raise OptionError("this format is written by another program and needs a file "
+                              "name, not a stream")
+        yield _Output(_Counted(target))  # type: ignore[arg-type]
         return
     try:
-        with atomic_output(path) as handle:
-            yield _Counted(handle)
+        if needs_path:
+            with atomic_path(path) as temp:
+                yield _Output(temp)
+        else:
+            with atomic_output(path) as handle:
+                yield _Output(_Counted(handle))
     except OSError as error:
         blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
         reason = (f"{str(blocker)!r} is a file, not a folder" if blocker is not None
@@ -111,12 +132,18 @@ def render(
     writer_class, path = _writer_of(layer, target, format, painter.values is not None)
     writer_class.check_timing(settings.duration, settings.hold, settings.loop)
     size = (painter.layout.width, painter.layout.height)
-    with _opened(target, path) as out:
-        writer = writer_class.open(out, size, painter.palette.rgb,  # type: ignore[arg-type]
-                                   settings.duration, settings.hold, settings.loop)
-        for count, frame in enumerate(painter.frames(), start=1):
-            writer.add(frame)
-            if progress is not None:
-                progress(count, layer.n_steps)
-        writer.close()
-    return Rendered(path, writer.count, size[0], size[1], out.written)
+    header = Header(size, painter.palette.rgb, settings.duration, settings.hold,
+                    settings.loop, layer.n_steps)
+    with _opened(target, path, writer_class.needs_path) as out:
+        writer = writer_class.open(out.target, header)  # type: ignore[arg-type]
+        try:
+            for count, (frame, text) in enumerate(painter.frames_with_texts(), start=1):
+                writer.add(frame, text)
+                if progress is not None:
+                    progress(count, layer.n_steps)
+            writer.close()
+        except BaseException:
+            writer.abort()
+            raise
+        written = out.written()
+    return Rendered(path, writer.count, size[0], size[1], written)

@@ -71,7 +71,7 @@ def test_render_options_reach_the_file(tmp_path: Path, capsys: pytest.CaptureFix
     (["--loop", "70000"], "loop=70000"),
     (["--loop", "often"], "often"),
     (["-o", "/proc/convgif-test/x.gif"], "cannot be written"),
-    (["-o", "out.png"], ".gif"),
+    (["-o", "out.bmp"], ".gif, .webp, .png"),
     (["--no-such-option"], "no-such-option"),
 ])
 def test_render_bad_input_is_one_line(argv: list[str], words: str, tmp_path: Path,

@@ -219,19 +219,26 @@ class FrameCountWriter:
 
     extensions: ClassVar[tuple[str, ...]] = (".frames",)
     mode: ClassVar[str] = "P"
+    needs_path: ClassVar[bool] = False
     check_timing = staticmethod(check_timing)
 
     def __init__(self, fp: BinaryIO, size: tuple[int, int]) -> None:
         self.fp, self.size, self.count = fp, size, 0
 
-    @classmethod
-    def open(cls, fp: BinaryIO, size: tuple[int, int], palette: bytes, duration: int,
-             hold: int, loop: int) -> FrameCountWriter:
-        return cls(fp, size)
+    @staticmethod
+    def missing() -> str | None:
+        return None
 
-    def add(self, frame: np.ndarray) -> None:
+    @classmethod
+    def open(cls, fp: BinaryIO, header: writers.Header) -> FrameCountWriter:
+        return cls(fp, header.size)
+
+    def add(self, frame: np.ndarray, text: tuple[str, ...] = ()) -> None:
         self.count += 1
         self.fp.write(f"{int(frame.sum())}\n".encode())
+
+    def abort(self) -> None:
+        pass
 
     def close(self) -> None:
         self.fp.write(f"{self.count} frames of {self.size[0]}x{self.size[1]}\n".encode())

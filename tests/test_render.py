@@ -308,7 +308,7 @@ def test_bad_options_fail_before_any_file(tmp_path: Path) -> None:
         with pytest.raises(OptionError):
             render(HEADLINE, tmp_path / "sub" / "x.gif", **kwargs)  # type: ignore[arg-type]
     with pytest.raises(OptionError, match=r"\.gif"):
-        render(HEADLINE, tmp_path / "x.png")
+        render(HEADLINE, tmp_path / "x.bmp")
     (tmp_path / "dir.gif").mkdir()
     with pytest.raises(OptionError, match="folder"):
         render(HEADLINE, tmp_path / "dir.gif")

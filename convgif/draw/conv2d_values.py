@@ -127,13 +127,22 @@ class Conv2dValueScene(Conv2dScene):
         self.write_status(frame, step)
         self.write_formulas(frame, step)
 
+    def formulas(self, step: Step) -> list[str]:
+        """One formula line per output cell of the step, each in the form that fits."""
+        left, _, right, _ = self.layout.slots.formula
+        return [formula_text(step, out, self.options.decimals, right - left,
+                             self.layout.font_size) for out in step.outputs]
+
+    def texts(self, step: Step) -> tuple[str, ...]:
+        """The status line, then the formula lines."""
+        return (*super().texts(step), *self.formulas(step))
+
     def write_formulas(self, frame: np.ndarray, step: Step) -> None:
-        """One formula line per output cell of the step, in the formula slot."""
-        left, top, right, _ = self.layout.slots.formula
+        """The formula lines, in the formula slot."""
+        left, top, _, bottom = self.layout.slots.formula
         size = self.layout.font_size
-        line = (self.layout.slots.formula[3] - top) // max(1, len(step.outputs))
-        for i, out in enumerate(step.outputs):
-            text = formula_text(step, out, self.options.decimals, right - left, size)
+        line = (bottom - top) // max(1, len(step.outputs))
+        for i, text in enumerate(self.formulas(step)):
             write(frame, Text(text, left, top + i * line, size, "text"), self.palette)
 
     def advance(self, state: np.ndarray, step: Step) -> None:

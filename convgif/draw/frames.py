@@ -68,6 +68,11 @@ class Painter:
         """Every frame of the layer's animation, in trace order, lazily."""
         return (self.draw(step) for step in trace(self.layer, self.values))
 
+    def frames_with_texts(self) -> Iterator[tuple[np.ndarray, tuple[str, ...]]]:
+        """Every frame with its lines of text (status, formulas), lazily."""
+        return ((self.draw(step), self.scene.texts(step))
+                for step in trace(self.layer, self.values))
+
     def draw(self, step: Step) -> np.ndarray:
         """The frame of ``step``; then what it leaves is kept for later frames."""
         frame = self.state.copy()

@@ -47,6 +47,10 @@ class Scene(ABC):
     def advance(self, state: np.ndarray, step: Step) -> None:
         """Leave on ``state`` what ``step`` shows to the frames after it."""
 
+    def texts(self, step: Step) -> tuple[str, ...]:
+        """The step's lines of text: its status line, then any formula lines."""
+        return (status_text(self.layer, step.index, step.outputs),)
+
     def write_status(self, frame: np.ndarray, step: Step) -> None:
         """The step's status line, in the status slot."""
         left, top, _, _ = self.layout.slots.status

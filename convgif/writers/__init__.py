@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, ClassVar, Protocol
 
@@ -22,34 +23,62 @@ from ..layers import OptionError
 from .atomic import atomic_output, atomic_path
 
 
+@dataclass(frozen=True)
+class Header:
+    """What a writer knows before the first frame.
+
+    ``size`` is (width, height) in px, ``palette`` the RGB entries the frames'
+    indices refer to (the first is the background), ``duration`` and ``hold``
+    are ms (``hold`` more on the last frame), ``loop`` the times it loops (0:
+    forever) and ``frames`` the number of frames that will come.
+    """
+
+    size: tuple[int, int]
+    palette: bytes
+    duration: int
+    hold: int
+    loop: int
+    frames: int
+
+    def rgb(self) -> np.ndarray:
+        """The palette as an (entries, 3) uint8 array."""
+        return np.frombuffer(self.palette, np.uint8).reshape(-1, 3)
+
+
 class Writer(Protocol):
     """What every writer does. ``mode`` is the frames it takes: ``"P"``, palette indices.
 
-    Made with :meth:`open`, it takes frames with :meth:`add` and finishes the
-    file with :meth:`close`; ``count`` is the number of frames written.
+    Made with :meth:`open` on a binary file (or, when :attr:`needs_path`, on a
+    file name), it takes frames with :meth:`add` and finishes the file with
+    :meth:`close`; ``count`` is the number of frames written.
     """
 
     extensions: ClassVar[tuple[str, ...]]
     mode: ClassVar[str]
+    needs_path: ClassVar[bool]
     count: int
 
     @staticmethod
     def check_timing(duration: int, hold: int, loop: int) -> None:
         """Raise :class:`OptionError` unless the format holds these timings (ms, loops)."""
 
+    @staticmethod
+    def missing() -> str | None:
+        """None when the writer can run here, else what to install (one line)."""
+
     @classmethod
-    def open(cls, fp: BinaryIO, size: tuple[int, int], palette: bytes, duration: int,
-             hold: int, loop: int) -> Writer:
-        """Start a file of frames of ``size`` (width, height) on ``fp``.
+    def open(cls, target: BinaryIO | Path, header: Header) -> Writer:
+        """Start a file of ``header.frames`` frames on ``target``."""
 
-        ``palette`` holds the RGB entries the frames' indices refer to.
-        """
-
-    def add(self, frame: np.ndarray) -> None:
-        """Write (or queue) one frame: a height x width array in :attr:`mode`."""
+    def add(self, frame: np.ndarray, text: tuple[str, ...] = ()) -> None:
+        """Write (or queue) one frame: a height x width array in :attr:`mode`, and the
+        frame's text lines (status, formula), which formats with real text show."""
 
     def close(self) -> None:
         """Write what is queued and the file's end."""
+
+    def abort(self) -> None:
+        """Stop after an error, releasing what the writer holds (threads, programs)."""
 
 
 class Registry(Mapping[str, type[Writer]]):
@@ -79,15 +108,28 @@ class Registry(Mapping[str, type[Writer]]):
 
 WRITERS = Registry()
 WRITERS.register(".gif", ".gif:GifWriter")
+WRITERS.register(".webp", ".webp:WebpWriter")
+WRITERS.register(".png", ".apng:ApngWriter")
+WRITERS.register(".apng", ".apng:ApngWriter")
+WRITERS.register(".mp4", ".mp4:Mp4Writer")
+WRITERS.register(".html", ".html:HtmlWriter")
 register = WRITERS.register
 
 
+def _usable(writer: type[Writer]) -> type[Writer]:
+    missing = writer.missing()
+    if missing is not None:
+        raise OptionError(missing)
+    return writer
+
+
 def for_path(path: str | os.PathLike[str]) -> type[Writer]:
-    """The writer of ``path``'s extension; :class:`OptionError` for one no writer takes."""
+    """The writer of ``path``'s extension; :class:`OptionError` for one no writer takes
+    or one that needs a package this machine lacks (naming it)."""
     suffix = Path(path).suffix.lower()
     if suffix not in WRITERS:
         raise OptionError(f"output={str(path)!r} must end in {', '.join(WRITERS)}")
-    return WRITERS[suffix]
+    return _usable(WRITERS[suffix])
 
 
 def for_format(name: str) -> type[Writer]:
@@ -96,8 +138,8 @@ def for_format(name: str) -> type[Writer]:
     if extension not in WRITERS:
         known = ", ".join(ext[1:] for ext in WRITERS)
         raise OptionError(f"format={name!r} must be one of {known}")
-    return WRITERS[extension]
+    return _usable(WRITERS[extension])
 
 
-__all__ = ["WRITERS", "Registry", "Writer", "atomic_output", "atomic_path", "for_format",
-           "for_path", "register"]
+__all__ = ["WRITERS", "Header", "Registry", "Writer", "atomic_output", "atomic_path",
+           "for_format", "for_path", "register"]

@@ -61,7 +61,8 @@ def remove_stale_temps(target: Path) -> list[Path]:
     except OSError:
         return []
     for name in names:
-        if not (name.startswith(prefix) and name.endswith(TEMP_SUFFIX)):
+        if not (name.startswith(prefix)
+                and name.endswith((TEMP_SUFFIX, TEMP_SUFFIX + target.suffix))):
             continue
         pid = name[len(prefix):].split(".", 1)[0]
         if pid.isdigit() and not _is_running(int(pid)):
@@ -83,8 +84,9 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_temps(target)
+    # The target's extension comes last, for programs that pick a format by it.
     fd, name = tempfile.mkstemp(prefix=f"{_temp_prefix(target)}{os.getpid()}.",
-                                suffix=TEMP_SUFFIX, dir=target.parent)
+                                suffix=TEMP_SUFFIX + target.suffix, dir=target.parent)
     os.close(fd)
     temp = Path(name)
     try:

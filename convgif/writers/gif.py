@@ -13,13 +13,17 @@ rule.
 from __future__ import annotations
 
 import struct
-from typing import BinaryIO, ClassVar
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO, ClassVar, cast
 
 import numpy as np
 from PIL import Image
 
 from ..layers import OptionError
 from ..options import DEFAULT_DURATION_MS
+
+if TYPE_CHECKING:
+    from . import Header
 
 MAX_DURATION_MS = 655_350  # a GIF delay is 16 bits of centiseconds
 MIN_DURATION_MS = 20  # browsers play shorter delays (0 or 1 centisecond) as 100 ms
@@ -73,14 +77,19 @@ class GifWriter:
 
     extensions: ClassVar[tuple[str, ...]] = (".gif",)
     mode: ClassVar[str] = "P"
+    needs_path: ClassVar[bool] = False
     check_timing = staticmethod(check_timing)
 
+    @staticmethod
+    def missing() -> str | None:
+        """GIF needs nothing beyond convgif's own dependencies."""
+        return None
+
     @classmethod
-    def open(cls, fp: BinaryIO, size: tuple[int, int], palette: bytes, duration: int,
-             hold: int, loop: int) -> GifWriter:
-        """A writer whose table is ``palette`` (the frames' RGB entries) padded by
-        :func:`colour_table`."""
-        return cls(fp, size, colour_table(palette), duration, hold, loop)
+    def open(cls, target: BinaryIO | Path, header: Header) -> GifWriter:
+        """A writer whose table is the header's palette padded by :func:`colour_table`."""
+        return cls(cast(BinaryIO, target), header.size, colour_table(header.palette),
+                   header.duration, header.hold, header.loop)
 
     def __init__(self, fp: BinaryIO, size: tuple[int, int], palette: bytes,
                  duration: int = DEFAULT_DURATION_MS, hold: int = 0, loop: int = 0) -> None:
@@ -99,8 +108,11 @@ class GifWriter:
         fp.write(b"GIF89a" + struct.pack("<HHBBB", width, height, flags, 0, 0) + palette)
         fp.write(b"!\xff\x0bNETSCAPE2.0\x03\x01" + struct.pack("<H", loop) + b"\0")
 
-    def add(self, frame: np.ndarray) -> None:
-        """Queue ``frame`` (height x width uint8); the one before it is written now."""
+    def add(self, frame: np.ndarray, text: tuple[str, ...] = ()) -> None:
+        """Queue ``frame`` (height x width uint8); the one before it is written now.
+
+        ``text`` is drawn in the frame already: a GIF has no other place for it.
+        """
         if frame.shape != (self.size[1], self.size[0]):
             raise ValueError(f"frame of shape {frame.shape} in a GIF of size {self.size}")
         self._flush(self.delay)
@@ -132,6 +144,9 @@ class GifWriter:
         self.fp.write(b"\0")
         self._pending = None
         self.count += 1
+
+    def abort(self) -> None:
+        """Nothing to release: the file is only bytes written so far."""
 
     def close(self) -> None:
         """Write the last frame (with the hold time) and the GIF trailer."""
