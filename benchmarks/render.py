@@ -15,7 +15,8 @@ Run ``python benchmarks/render.py [--runs 5] [--mpl-runs 1]``. Prints:
   the process;
 * values (``--values``) on the headline layer: in-process frames/s, the
   ``convgif render --values`` process, and its GIF's bytes against the plain GIF
-  of the same layer (plain measured in the same run).
+  of the same layer (plain measured in the same run);
+* formats: bytes and render time of WebP, APNG and MP4 against GIF, same run.
 """
 
 from __future__ import annotations
@@ -302,10 +303,12 @@ def main() -> None:
     parser.add_argument("--mpl-runs", type=int, default=1, help="runs for matplotlib's timing")
     parser.add_argument("--values-only", action="store_true",
                         help="measure only the values table")
+    parser.add_argument("--formats-only", action="store_true",
+                        help="measure only the formats table")
     args = parser.parse_args()
-    if args.values_only:
+    if args.values_only or args.formats_only:
         with tempfile.TemporaryDirectory() as name:
-            values_table(Path(name), args.runs)
+            (values_table if args.values_only else formats_table)(Path(name), args.runs)
         return
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
@@ -339,6 +342,38 @@ def main() -> None:
         print(f"peak RSS: {megabytes:.0f} MB (target < {TARGETS['long_mb']:.0f} MB: "
               f"{mark(megabytes < TARGETS['long_mb'])})")
         values_table(folder, args.runs)
+        formats_table(folder, args.runs)
+
+
+def formats_table(folder: Path, runs: int) -> None:
+    """Bytes and in-process render time of every format, against GIF in the same run."""
+    print("\n## Formats: the article's seven layers, default cells\n")
+    print("| format | bytes (sum) | bytes / GIF | seconds (median of runs) | time / GIF |")
+    print("|---|---:|---:|---:|---:|")
+    measured: dict[str, tuple[int, float]] = {}
+    for suffix in (".gif", ".webp", ".png", ".mp4"):
+        try:
+            convgif.render(CONFIGS[0][1], folder / f"warm{suffix}")
+        except convgif.OptionError as error:
+            print(f"| {suffix} | n/a ({error}) | | | |")
+            continue
+        times, total = [], 0
+        for _ in range(runs):
+            start, total = time.perf_counter(), 0
+            for _, spec, _ in CONFIGS:
+                total += convgif.render(spec, folder / f"f{suffix}").bytes
+            times.append(time.perf_counter() - start)
+        measured[suffix] = (total, statistics.median(times))
+    gif_bytes, gif_s = measured[".gif"]
+    for suffix, (total, seconds) in measured.items():
+        print(f"| {suffix} | {total:,} | {total / gif_bytes:.2f} | {seconds:.3f} | "
+              f"{seconds / gif_s:.1f} |")
+    if ".webp" in measured:
+        ratio = measured[".webp"][0] / gif_bytes
+        print(f"\nWebP bytes / GIF: {ratio:.2f} (target <= 0.45: {mark(ratio <= 0.45)})")
+    if ".mp4" in measured:
+        ratio = measured[".mp4"][1] / gif_s
+        print(f"MP4 time / GIF: {ratio:.1f}x (target <= 2x: {mark(ratio <= 2)})")
 
 
 def values_table(folder: Path, runs: int) -> None:

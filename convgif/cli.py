@@ -27,6 +27,7 @@ from .values import Values, fit_input, values_for
 
 EXIT_USAGE = 2
 PROGRESS_MIN_FRAMES = 100  # shorter renders finish before a bar would help
+GIF_SITE_LIMIT = 500  # dev.to refuses GIFs of more frames
 
 
 class PairType(click.ParamType):
@@ -174,13 +175,15 @@ def trace_command(as_json: bool, **arguments: Any) -> None:
 @cli.command()
 @layer_options
 @click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="PATH",
-              help="The GIF to write; missing folders are created [default: <slug>.gif, "
-                   "<slug>-values.gif with values].")
+              help="The file to write, its format from the extension: .gif, .webp, "
+                   ".png/.apng, .mp4 (pip install 'convgif[video]'); missing folders are "
+                   "created [default: <slug>.gif, <slug>-values.gif with values].")
 @flag_options(RENDER_FLAGS)
 @value_options
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 def render(output: str | None, quiet: bool, **arguments: Any) -> None:
-    """Write an animated GIF of the forward pass, one frame per sliding step."""
+    """Write an animation of the forward pass, one frame per sliding step (GIF, WebP,
+    APNG or MP4)."""
     options = {name: arguments.pop(name) for name in RENDER_OPTIONS}
     values = {name: arguments.pop(name) for name in VALUE_NAMES}
     spec, numbers = _layer_and_values(arguments, values)
@@ -190,6 +193,10 @@ def render(output: str | None, quiet: bool, **arguments: Any) -> None:
                               **options)
     click.echo(f"{done.path} ({done.frames} frames, {done.width}x{done.height} px, "
                f"{done.bytes:,} bytes)")
+    if done.path is not None and done.path.suffix.lower() == ".gif" and (
+            done.frames > GIF_SITE_LIMIT):
+        click.echo(f"note: {done.frames} frames; some sites (dev.to) refuse GIFs of more than "
+                   f"{GIF_SITE_LIMIT} frames: write .webp or .mp4 instead", err=True)
 
 
 @cli.command(name="plot")
