@@ -101,7 +101,7 @@ RENDER_FLAGS: dict[str, st.SearchStrategy[str]] = {
 SWITCHES = st.lists(st.sampled_from(["--bias", "--no-bias"]), max_size=1)
 GOOD_PATHS = ["out.gif", "with space/out put.gif", "ünï cødé/动画.GIF", "a/b/c/d.gif",
               "x.gif.gif", "-dash.gif"]
-BAD_PATHS = ["blocker/x.gif", "out.png", "out", "folder", "blocker"]
+BAD_PATHS = ["blocker/x.gif", "out.bmp", "out", "folder", "blocker"]
 PATHS = st.integers(0, 3).flatmap(
     lambda n: st.sampled_from(BAD_PATHS if n == 3 else GOOD_PATHS))
 

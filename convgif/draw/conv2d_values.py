@@ -10,6 +10,8 @@ cell a padding cell copies a marked corner.
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import numpy as np
 
 from ..layout import Grid, Text, ValueText
@@ -31,6 +33,14 @@ def _scale(array: np.ndarray) -> float:
 class Conv2dValueScene(Conv2dScene):
     """Frames of a Conv2d layer with its numbers."""
 
+    @cached_property
+    def shading(self) -> dict[str, tuple[str, float]]:
+        """Each grid kind's ramp and scale (its largest magnitude), worked out once."""
+        values = self.numbers
+        return {name: (_ramp(array), _scale(array)) for name, array in
+                (("input", values.padded), ("weight", values.weight),
+                 ("output", values.output))}
+
     @property
     def numbers(self) -> Values:
         """The values drawn (a value scene always has them)."""
@@ -42,7 +52,7 @@ class Conv2dValueScene(Conv2dScene):
         """Room for the widest number and the widest short formula; the ramps in use."""
         values, decimals = self.numbers, self.options.decimals
         widest = widest_number(values, decimals)
-        ramps = tuple(sorted({_ramp(a) for a in (values.input, values.weight, values.output)}))
+        ramps = tuple(sorted({ramp for ramp, _ in self.shading.values()}))
         oh, ow = self.layer.output_size
         last = OutputCell(self.layer.groups - 1, self.layer.out_channels - 1, oh - 1, ow - 1)
         taps = self.layer.in_per_group * int(np.prod([a.kernel for a in self.layer.axes]))
@@ -67,7 +77,7 @@ class Conv2dValueScene(Conv2dScene):
         canvas = np.full((lay.height, lay.width), c["background"], dtype=np.uint8)
         height, width = self.layer.axes
         top, left = height.before, width.before
-        ramp, scale = _ramp(values.padded), _scale(values.padded)
+        ramp, scale = self.shading["input"]
         for channel, cells in enumerate(lay.inputs):
             for row in range(cells.rows):
                 for col in range(cells.cols):
@@ -75,7 +85,7 @@ class Conv2dValueScene(Conv2dScene):
                     self._cell(canvas, cells, row, col, values.padded[channel, row, col], ramp,
                                scale, None if inside else c["padding"])
             grid_lines(canvas, cells, cells.box, c["grid"])
-        ramp, scale = _ramp(values.weight), _scale(values.weight)
+        ramp, scale = self.shading["weight"]
         for out_channel, bank in enumerate(lay.kernels):
             for offset, cells in enumerate(bank):
                 for ky in range(cells.rows):
@@ -94,9 +104,9 @@ class Conv2dValueScene(Conv2dScene):
         return canvas
 
     def _output(self, canvas: np.ndarray, out: OutputCell) -> None:
-        output = self.numbers.output
+        ramp, scale = self.shading["output"]
         self._cell(canvas, self.layout.outputs[out.channel], out.row, out.col,
-                   output[out.channel, out.row, out.col], _ramp(output), _scale(output))
+                   self.numbers.output[out.channel, out.row, out.col], ramp, scale)
 
     def draw(self, frame: np.ndarray, state: np.ndarray, step: Step) -> None:
         """Tap borders, copied-from corners, kernel outlines, the output, formula lines."""

@@ -15,6 +15,7 @@ import numpy as np
 from PIL import Image
 
 from ..layers import OptionError, WindowLayer, window_layer
+from ..layout import MIN_AUTO_CELL
 from ..options import NAMES as RENDER_NAMES
 from ..options import RenderOptions
 from ..theme import Palette
@@ -40,6 +41,13 @@ class Painter:
         self.layer = window_layer(layer)
         options.check(layer)
         self.values = values
+        # Input channels stack: too many of them cannot fit, whatever the cell size.
+        cell = options.cell_size or MIN_AUTO_CELL
+        tallest = layer.in_channels * (layer.padded_size[0] * cell + 1)
+        if tallest > MAX_SIDE:
+            raise OptionError(
+                f"the canvas would be more than {MAX_SIDE} px tall: in_channels="
+                f"{layer.in_channels} grids of {layer.padded_size[0]} rows of {cell} px")
         scenes = SCENES if values is None else VALUE_SCENES
         self.scene = scenes[layer.kind](layer, options, values)
         self.layout = self.scene.layout

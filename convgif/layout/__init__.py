@@ -45,5 +45,5 @@ def layout(layer: WindowLayer, cell_size: int | None = None, text: ValueText | N
     return placed
 
 
-__all__ = ["LAYOUTS", "Box", "Grid", "Layout", "Slots", "Swatch", "Text", "ValueText",
-           "layout", "status_text"]
+__all__ = ["LAYOUTS", "MIN_AUTO_CELL", "Box", "Grid", "Layout", "Slots", "Swatch", "Text",
+           "ValueText", "layout", "status_text"]

@@ -45,6 +45,18 @@ class Header:
         return np.frombuffer(self.palette, np.uint8).reshape(-1, 3)
 
 
+def changed_box(previous: np.ndarray, frame: np.ndarray) -> tuple[int, int, int, int] | None:
+    """The rectangle (left, top, right, bottom; exclusive) where ``frame`` differs from
+    ``previous``; None when they are equal."""
+    changed = frame != previous
+    rows = np.flatnonzero(changed.any(axis=1))
+    if rows.size == 0:
+        return None
+    top, bottom = int(rows[0]), int(rows[-1]) + 1
+    cols = np.flatnonzero(changed[top:bottom].any(axis=0))
+    return int(cols[0]), top, int(cols[-1]) + 1, bottom
+
+
 class Writer(Protocol):
     """What every writer does. ``mode`` is the frames it takes: ``"P"``, palette indices.
 
@@ -141,5 +153,15 @@ def for_format(name: str) -> type[Writer]:
     return _usable(WRITERS[extension])
 
 
-__all__ = ["WRITERS", "Header", "Registry", "Writer", "atomic_output", "atomic_path",
-           "for_format", "for_path", "register"]
+__all__ = [
+    "WRITERS",
+    "Header",
+    "Registry",
+    "Writer",
+    "atomic_output",
+    "atomic_path",
+    "changed_box",
+    "for_format",
+    "for_path",
+    "register",
+]

@@ -17,7 +17,7 @@ from typing import BinaryIO, ClassVar, cast
 import numpy as np
 
 from ..layers import OptionError
-from . import Header
+from . import Header, changed_box
 
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
 MAX_DELAY_MS = 65_535  # a frame's delay numerator is 16 bits (over 1000: ms)
@@ -88,14 +88,11 @@ class ApngWriter:
         if previous is None:
             self._pending = (frame, 0, 0)
             return
-        changed = frame != previous
-        rows = np.flatnonzero(changed.any(axis=1))
-        if rows.size == 0:  # an identical frame: a 1x1 patch of what is there
+        box = changed_box(previous, frame)
+        if box is None:  # an identical frame: a 1x1 patch of what is there
             self._pending = (frame[:1, :1], 0, 0)
             return
-        top, bottom = int(rows[0]), int(rows[-1]) + 1
-        cols = np.flatnonzero(changed[top:bottom].any(axis=0))
-        left, right = int(cols[0]), int(cols[-1]) + 1
+        left, top, right, bottom = box
         self._pending = (frame[top:bottom, left:right], left, top)
 
     def _next(self) -> int:

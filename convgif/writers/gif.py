@@ -21,6 +21,7 @@ from PIL import Image
 
 from ..layers import OptionError
 from ..options import DEFAULT_DURATION_MS
+from . import changed_box
 
 if TYPE_CHECKING:
     from . import Header
@@ -120,17 +121,14 @@ class GifWriter:
         if previous is None:
             self._pending = (frame, 0, 0, False)
             return
-        changed = frame != previous
-        rows = np.flatnonzero(changed.any(axis=1))
-        if rows.size == 0:  # an identical frame still counts: a 1x1 transparent patch
+        box = changed_box(previous, frame)
+        if box is None:  # an identical frame still counts: a 1x1 transparent patch
             self._pending = (np.full((1, 1), self.transparent, np.uint8), 0, 0, True)
             return
-        top, bottom = rows[0], rows[-1] + 1
-        cols = np.flatnonzero(changed[top:bottom].any(axis=0))
-        left, right = cols[0], cols[-1] + 1
+        left, top, right, bottom = box
         patch = frame[top:bottom, left:right].copy()
-        patch[~changed[top:bottom, left:right]] = self.transparent
-        self._pending = (patch, int(left), int(top), True)
+        patch[patch == previous[top:bottom, left:right]] = self.transparent
+        self._pending = (patch, left, top, True)
 
     def _flush(self, delay: int) -> None:
         if self._pending is None:
