@@ -133,7 +133,7 @@ def render(
     writer_class.check_timing(settings.duration, settings.hold, settings.loop)
     size = (painter.layout.width, painter.layout.height)
     header = Header(size, painter.palette.rgb, settings.duration, settings.hold,
-                    settings.loop, layer.n_steps)
+                    settings.loop, layer.n_steps, layer.caption)
     with _opened(target, path, writer_class.needs_path) as out:
         writer = writer_class.open(out.target, header)  # type: ignore[arg-type]
         try:

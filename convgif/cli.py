@@ -176,14 +176,15 @@ def trace_command(as_json: bool, **arguments: Any) -> None:
 @layer_options
 @click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="PATH",
               help="The file to write, its format from the extension: .gif, .webp, "
-                   ".png/.apng, .mp4 (pip install 'convgif[video]'); missing folders are "
-                   "created [default: <slug>.gif, <slug>-values.gif with values].")
+                   ".png/.apng, .mp4 (pip install 'convgif[video]'), .html (a player "
+                   "page); missing folders are created [default: <slug>.gif, "
+                   "<slug>-values.gif with values].")
 @flag_options(RENDER_FLAGS)
 @value_options
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 def render(output: str | None, quiet: bool, **arguments: Any) -> None:
     """Write an animation of the forward pass, one frame per sliding step (GIF, WebP,
-    APNG or MP4)."""
+    APNG, MP4 or an HTML player)."""
     options = {name: arguments.pop(name) for name in RENDER_OPTIONS}
     values = {name: arguments.pop(name) for name in VALUE_NAMES}
     spec, numbers = _layer_and_values(arguments, values)

@@ -98,7 +98,7 @@ def test_mp4_keeps_the_gifs_time(tmp_path: Path) -> None:
     assert float(fields["duration"]) == pytest.approx(17 * 0.3 + 1.8, abs=0.3)  # one frame
 
 
-@pytest.mark.parametrize("suffix", [".webp", ".png"] + ([".mp4"] if HAS_FFMPEG else []))
+@pytest.mark.parametrize("suffix", [".webp", ".png", ".html", *([".mp4"] if HAS_FFMPEG else [])])
 def test_same_arguments_same_bytes(suffix: str, tmp_path: Path) -> None:
     layer = convgif.Conv2d(2, 2, 3, 5, padding=1)
     convgif.render(layer, tmp_path / f"a{suffix}", values=True)

@@ -30,7 +30,8 @@ class Header:
     ``size`` is (width, height) in px, ``palette`` the RGB entries the frames'
     indices refer to (the first is the background), ``duration`` and ``hold``
     are ms (``hold`` more on the last frame), ``loop`` the times it loops (0:
-    forever) and ``frames`` the number of frames that will come.
+    forever), ``frames`` the number of frames that will come and ``title`` what
+    the animation shows (the layer's caption), for formats with a title.
     """
 
     size: tuple[int, int]
@@ -39,6 +40,7 @@ class Header:
     hold: int
     loop: int
     frames: int
+    title: str = ""
 
     def rgb(self) -> np.ndarray:
         """The palette as an (entries, 3) uint8 array."""
