@@ -4,13 +4,14 @@ The public API: :class:`ConvSpec` (a validated ``nn.Conv2d`` layer on an input,
 also named :class:`Conv2d`), :func:`conv2d` (a NumPy convolution with PyTorch's
 semantics), :func:`trace` (the sliding steps), :func:`frames` (the animation's
 frames as PIL images) and :func:`render` (the animation, written atomically to
-a file or to a stream). :class:`RenderOptions` declares the render options,
+a file or to a stream); :func:`stills` writes chosen frames as PNG images.
+:class:`RenderOptions` declares the render options,
 :class:`ValueOptions` where the numbers come from; :func:`values_for` gives a
 layer's :class:`Values` (input, weights, bias, the engine's outputs) and
 :func:`read_input` reads an input from a ``.npy`` file or an image.
 """
 
-from .animate import Rendered, render
+from .animate import Rendered, frame_indices, render, stills
 from .arrays import read_input
 from .draw import frames
 from .engine import conv2d
@@ -37,9 +38,11 @@ __all__ = [
     "Values",
     "conv2d",
     "fit_input",
+    "frame_indices",
     "frames",
     "read_input",
     "render",
+    "stills",
     "trace",
     "values_for",
 ]

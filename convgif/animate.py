@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .draw import Painter
+from .draw import Painter, as_image
 from .layers import OptionError, WindowLayer
 from .progress import ProgressCallback
 from .writers import Header, Writer, atomic_output, atomic_path, for_format, for_path
@@ -147,3 +148,106 @@ def render(
             raise
         written = out.written()
     return Rendered(path, writer.count, size[0], size[1], written)
+
+
+FrameChoice = int | str | Iterable[int | str]
+_RANGE = re.compile(r"^\s*(-?\d*)\s*:\s*(-?\d*)\s*$")
+
+
+def _frame_number(text: str | int, count: int, name: str) -> int:
+    """A 1-based frame number, negative ones counting from the last (-1); 0-based out."""
+    try:
+        number = int(text)
+    except (TypeError, ValueError):
+        raise OptionError(f"frame={name!r} must be a frame number N (1 to {count}, or -1 for "
+                          f"the last), a range A:B, or a list of them") from None
+    if not (1 <= number <= count or -count <= number <= -1):
+        raise OptionError(f"frame={name!r} is out of range: this layer has {count} frames "
+                          f"(1 to {count}, or -1 to -{count} from the last)")
+    return number - 1 if number > 0 else count + number
+
+
+def frame_indices(frames: FrameChoice, count: int) -> list[int]:
+    """The 0-based indices of the frames chosen by ``frames``: a 1-based number (``3``;
+    ``-1`` is the last), a range ``"3:7"`` (both ends included; ``"3:"`` to the last,
+    ``":7"`` from the first), or a list of those; in order, without repeats."""
+    if isinstance(frames, (int, str)) or not isinstance(frames, Iterable):
+        choices: list[object] = [frames]
+    else:
+        choices = list(frames)
+    if not choices:
+        raise OptionError("frame= must choose at least one frame")
+    chosen: list[int] = []
+    for choice in choices:
+        if isinstance(choice, bool) or not isinstance(choice, (int, str)):
+            raise OptionError(f"frame={choice!r} must be a frame number or a range A:B")
+        match = _RANGE.match(choice) if isinstance(choice, str) else None
+        if match is None:
+            picked = [_frame_number(choice, count, str(choice))]
+        else:
+            start = _frame_number(match[1], count, choice) if match[1] else 0
+            stop = _frame_number(match[2], count, choice) if match[2] else count - 1
+            if stop < start:
+                raise OptionError(f"frame={choice!r} is an empty range: its end comes before "
+                                  f"its start")
+            picked = list(range(start, stop + 1))
+        chosen.extend(i for i in picked if i not in chosen)
+    return chosen
+
+
+def still_paths(layer: WindowLayer, indices: list[int], target: str | os.PathLike[str] | None,
+                values: bool = False) -> list[Path]:
+    """Where :func:`stills` writes each chosen frame: ``target`` itself for one frame,
+    else ``<target stem>-<N>.png`` (``N`` 1-based, zero-padded); by default
+    ``<slug>-<N>.png`` (``<slug>-values-<N>.png`` with values)."""
+    if target is not None and not isinstance(target, (str, os.PathLike)):
+        raise TypeError(f"target={target!r:.60} must be a path, not {type(target).__name__}")
+    digits = len(str(layer.n_steps))
+    if target is None:
+        stem = Path(default_name(layer, values)).stem
+        return [Path(f"{stem}-{i + 1:0{digits}d}.png") for i in indices]
+    path = Path(target)
+    if path.suffix.lower() != ".png":
+        raise OptionError(f"output={str(path)!r} must end in .png: chosen frames are "
+                          f"written as PNG images")
+    if path.is_dir():
+        raise OptionError(f"output={str(path)!r} is a folder, not a file name")
+    if len(indices) == 1:
+        return [path]
+    return [path.with_name(f"{path.stem}-{i + 1:0{digits}d}{path.suffix}") for i in indices]
+
+
+def stills(
+    layer: WindowLayer,
+    frames: FrameChoice,
+    target: str | os.PathLike[str] | None = None,
+    *,
+    progress: ProgressCallback | None = None,
+    **options: Any,
+) -> list[Rendered]:
+    """Write chosen frames of ``layer``'s animation as PNG images, one file each.
+
+    ``frames`` are 1-based frame numbers (``-1``: the last), ranges ``"3:7"``
+    (ends included) or a list of them (see :func:`frame_indices`); the files are
+    named by :func:`still_paths`. ``options`` are those of :func:`render`
+    (``scale``, ``theme``, ``values``...); timing options do not apply. Each file
+    is written atomically; every option and frame number is checked before any
+    drawing. ``progress(done, total)`` is called after each frame drawn.
+    """
+    painter = Painter.of(layer, options)
+    indices = frame_indices(frames, layer.n_steps)
+    paths = still_paths(layer, indices, target, painter.values is not None)
+    wanted = dict(zip(indices, paths, strict=True))
+    last = max(indices)
+    written: dict[int, Rendered] = {}
+    for index, frame in enumerate(painter.frames()):
+        if index in wanted:
+            with _opened(None, wanted[index], False) as out:
+                as_image(frame, painter.palette).save(out.target, "PNG", optimize=True)
+                size = out.written()
+            written[index] = Rendered(wanted[index], 1, frame.shape[1], frame.shape[0], size)
+        if progress is not None:
+            progress(index + 1, last + 1)
+        if index == last:
+            break
+    return [written[index] for index in indices]

@@ -179,16 +179,27 @@ def trace_command(as_json: bool, **arguments: Any) -> None:
                    ".png/.apng, .mp4 (pip install 'convgif[video]'), .html (a player "
                    "page); missing folders are created [default: <slug>.gif, "
                    "<slug>-values.gif with values].")
+@click.option("--frame", "frame", multiple=True, metavar="N|A:B",
+              help="Write only these frames, as PNG images (1-based, -1 the last; A:B a "
+                   "range, ends included; repeatable): -o's file for one frame, else "
+                   "<stem>-N.png beside it [default: <slug>-N.png].")
 @flag_options(RENDER_FLAGS)
 @value_options
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
-def render(output: str | None, quiet: bool, **arguments: Any) -> None:
+def render(output: str | None, frame: tuple[str, ...], quiet: bool, **arguments: Any) -> None:
     """Write an animation of the forward pass, one frame per sliding step (GIF, WebP,
-    APNG, MP4 or an HTML player)."""
+    APNG, MP4 or an HTML player), or chosen frames as PNG images."""
     options = {name: arguments.pop(name) for name in RENDER_OPTIONS}
     values = {name: arguments.pop(name) for name in VALUE_NAMES}
     spec, numbers = _layer_and_values(arguments, values)
     hidden = quiet or spec.n_steps < PROGRESS_MIN_FRAMES
+    if frame:
+        with Progress("drawing", hidden) as bar:
+            stills = animate.stills(spec, frame, output, progress=bar.update,
+                                    values=numbers or False, **options)
+        for still in stills:
+            click.echo(f"{still.path} ({still.width}x{still.height} px, {still.bytes:,} bytes)")
+        return
     with Progress("rendering", hidden) as bar:
         done = animate.render(spec, output, progress=bar.update, values=numbers or False,
                               **options)

@@ -20,6 +20,7 @@ DEFAULT_DURATION_MS = 300
 DEFAULT_MAX_FRAMES = 2000
 MIN_CELL, MAX_CELL = 4, 120
 DEFAULT_DECIMALS, MAX_DECIMALS = 2, 6
+MAX_SCALE = 4
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,10 @@ class RenderOptions:
         "Side of one cell in px [default: 14, or as large as numbers need with --values; "
         "smaller for large layers].", None, "PX",
         show_default=False))
+    scale: int = flag_field(1, Flag(
+        "scale", ("--scale",), "int",
+        f"Draw everything N times larger (1 to {MAX_SCALE}): cells, lines and text drawn at "
+        "the larger size, for high-density screens.", 1, "N"))
     theme: str = flag_field("light", Flag("theme", ("--theme",), "choice", "Colours.", "light",
                                        choices=tuple(sorted(THEMES))))
     decimals: int = flag_field(DEFAULT_DECIMALS, Flag(
@@ -68,6 +73,8 @@ class RenderOptions:
         ) not in range(MIN_CELL, MAX_CELL + 1):
             raise OptionError(f"cell_size={self.cell_size} must be between {MIN_CELL} and "
                               f"{MAX_CELL} px")
+        if not is_int(self.scale) or not 1 <= self.scale <= MAX_SCALE:
+            raise OptionError(f"scale={self.scale!r} must be an integer from 1 to {MAX_SCALE}")
         if not isinstance(self.theme, str) or self.theme not in THEMES:
             raise OptionError(f"theme={self.theme!r} must be one of {', '.join(THEMES)}")
         if not is_int(self.decimals) or not 0 <= self.decimals <= MAX_DECIMALS:

@@ -40,13 +40,18 @@ def outline(canvas: np.ndarray, box: Box, colour: int, width: int) -> None:
     canvas[max(bottom - 1 - a, 0):bottom - 1 - a + width, lo_x:hi_x] = colour
 
 
-def line(canvas: np.ndarray, start: tuple[int, int], end: tuple[int, int], colour: int) -> None:
-    """A crisp 1 px line from ``start`` to ``end`` (x, y), both included."""
+def line(canvas: np.ndarray, start: tuple[int, int], end: tuple[int, int], colour: int,
+         width: int = 1) -> None:
+    """A crisp line from ``start`` to ``end`` (x, y), both included, ``width`` px thick
+    (the pixels of a ``width`` square at each point of the 1 px line)."""
     (x0, y0), (x1, y1) = start, end
     n = max(abs(x1 - x0), abs(y1 - y0)) + 1
     xs = np.rint(np.linspace(x0, x1, n)).astype(np.intp)
     ys = np.rint(np.linspace(y0, y1, n)).astype(np.intp)
-    canvas[ys, xs] = colour
+    h, w = canvas.shape
+    for dy in range(width):
+        for dx in range(width):
+            canvas[np.minimum(ys + dy, h - 1), np.minimum(xs + dx, w - 1)] = colour
 
 
 CRISP_INK = 110  # coverage (of 255) from which crisp text draws a pixel
@@ -71,17 +76,18 @@ def write(canvas: np.ndarray, item: Text, palette: Palette, crisp: bool = False)
     region[ink] = ramp[levels[:h, :w][ink]]
 
 
-def inset(box: Box) -> Box:
-    """``box`` without its 1 px border."""
+def inset(box: Box, width: int = 1) -> Box:
+    """``box`` without its border ``width`` px wide."""
     left, top, right, bottom = box
-    return (left + 1, top + 1, right - 1, bottom - 1)
+    return (left + width, top + width, right - width, bottom - width)
 
 
 def grid_lines(canvas: np.ndarray, grid: Grid, box: Box, colour: int) -> None:
     """Draw the lines of ``grid`` that lie inside ``box`` (after a fill covered them)."""
     left, top, right, bottom = box
-    canvas[top:bottom:grid.cell, left:right] = colour
-    canvas[top:bottom, left:right:grid.cell] = colour
+    for k in range(grid.line):
+        canvas[top + k:bottom:grid.cell, left:right] = colour
+        canvas[top:bottom, left + k:right:grid.cell] = colour
 
 
 def grid(canvas: np.ndarray, cells: Grid, fill_colour: int, line_colour: int) -> None:
@@ -115,25 +121,25 @@ def centred(canvas: np.ndarray, text: str, box: Box, size: int, palette: Palette
     write(canvas, Text(text, x, y, size, "text"), palette, crisp=True)
 
 
-def swatch(canvas: np.ndarray, entry: Swatch, palette: Palette) -> None:
-    """A legend entry: its colour drawn in its style, and its label."""
+def swatch(canvas: np.ndarray, entry: Swatch, palette: Palette, scale: int = 1) -> None:
+    """A legend entry: its colour drawn in its style (lines ``scale`` px), and its label."""
     c, box = palette.index, entry.box
     if entry.style == "outline":
         fill(canvas, box, c["background"])
-        outline(canvas, inset(box), c[entry.colour], 2)
+        outline(canvas, inset(box, scale), c[entry.colour], 2 * scale)
     elif entry.style == "ramp":
         levels = palette.value_ramps[entry.colour]
-        left, top, right, bottom = inset(box)
+        left, top, right, bottom = inset(box, scale)
         fill(canvas, box, c["grid"])
         edges = np.linspace(left, right, len(levels) + 1).round().astype(int)
         for level, (a, b) in zip(levels, itertools.pairwise(edges), strict=True):
             canvas[top:bottom, a:b] = level
     else:
         fill(canvas, box, c["grid"])
-        inner = inset(box)
+        inner = inset(box, scale)
         fill(canvas, inner, c[entry.colour] if entry.style == "fill" else c["cell"])
         if entry.style == "border":
-            border(canvas, inner, c[entry.colour])
+            border(canvas, inner, c[entry.colour], 2 * scale)
         elif entry.style == "corner":
             corner(canvas, inner, c[entry.colour])
     write(canvas, entry.label, palette)

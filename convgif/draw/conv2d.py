@@ -21,7 +21,7 @@ class Conv2dScene(Scene):
         for cells in lay.inputs:
             grid(canvas, cells, c["padding"], c["grid"])
             inner = cells.span_box(top, left, top + height.size, left + width.size)
-            fill(canvas, inset(inner), c["cell"])
+            fill(canvas, inset(inner, lay.scale), c["cell"])
             grid_lines(canvas, cells, inner, c["grid"])
         for bank in lay.kernels:
             for cells in bank:
@@ -29,7 +29,7 @@ class Conv2dScene(Scene):
         for cells in lay.outputs:
             grid(canvas, cells, c["output"], c["grid"])
         for entry in lay.swatches:
-            swatch(canvas, entry, self.palette)
+            swatch(canvas, entry, self.palette, lay.scale)
         for item in lay.texts:
             write(canvas, item, self.palette)
         return canvas
@@ -48,13 +48,14 @@ class Conv2dScene(Scene):
             fill(frame, lay.outputs[out.channel].cell_box(out.row, out.col), c["current"])
         self.links(frame, state, step)
         for cells in lay.inputs:
-            outline(frame, cells.span_box(top, left, bottom, right), c["footprint"], 2)
+            outline(frame, cells.span_box(top, left, bottom, right), c["footprint"],
+                    2 * lay.scale)
         self.write_status(frame, step)
 
     def links(self, frame: np.ndarray, state: np.ndarray, step: Step) -> None:
         """Lines from each footprint to its kernel and on to the output cell; kernels not
         in use are put back in front of them."""
-        lay, c = self.layout, self.colour
+        lay, c, s = self.layout, self.colour, self.layout.scale
         top, left, bottom, right = step.window
         for channel, cells in enumerate(lay.inputs):
             out = step.outputs[lay.input_group(channel)]
@@ -64,10 +65,11 @@ class Conv2dScene(Scene):
             cell = lay.outputs[out.channel].cell_box(out.row, out.col)
             # The footprint's right corners to the kernel's left ones, then one line on
             # from the kernel to the output cell.
-            line(frame, (foot[2] + 1, foot[1]), (kbox[0] - 1, kbox[1]), c["link"])
-            line(frame, (foot[2] + 1, foot[3] - 1), (kbox[0] - 1, kbox[3] - 1), c["link"])
-            line(frame, (kbox[2], (kbox[1] + kbox[3]) // 2),
-                 (cell[0] - 2, (cell[1] + cell[3]) // 2), c["link"])
+            line(frame, (foot[2] + s, foot[1]), (kbox[0] - 2 * s + 1, kbox[1]), c["link"], s)
+            line(frame, (foot[2] + s, foot[3] - s), (kbox[0] - 2 * s + 1, kbox[3] - s),
+                 c["link"], s)
+            line(frame, (kbox[2], (kbox[1] + kbox[3]) // 2 - s // 2),
+                 (cell[0] - 3 * s + 1, (cell[1] + cell[3]) // 2 - s // 2), c["link"], s)
         # Kernels not in use stand in front of the link lines, which pass behind them.
         active = {out.channel for out in step.outputs}
         for channel, bank in enumerate(lay.kernels):

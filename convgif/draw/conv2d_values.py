@@ -98,7 +98,7 @@ class Conv2dValueScene(Conv2dScene):
             fill(canvas, cells.box, c["output"])
             grid_lines(canvas, cells, cells.box, c["grid"])
         for entry in lay.swatches:
-            swatch(canvas, entry, self.palette)
+            swatch(canvas, entry, self.palette, lay.scale)
         for item in lay.texts:
             write(canvas, item, self.palette)
         return canvas
@@ -113,10 +113,11 @@ class Conv2dValueScene(Conv2dScene):
         lay, c, values = self.layout, self.colour, self.numbers
         top, left, bottom, right = step.window
         height, width = self.layer.axes
+        mark = 2 * lay.scale  # borders and outlines
         for cells in lay.inputs:
             for tap in step.taps:
                 box = cells.cell_box(tap.row, tap.col)
-                border(frame, box, c["tap_padding"] if tap.padding else c["tap"])
+                border(frame, box, c["tap_padding"] if tap.padding else c["tap"], mark)
                 source = values.source(tap.row, tap.col) if tap.padding else None
                 if source is not None:
                     corner(frame, cells.cell_box(source[0] + height.before,
@@ -128,12 +129,13 @@ class Conv2dValueScene(Conv2dScene):
         for out in step.outputs:
             copy_box(frame, state, lay.outputs[out.channel].box)
             self._output(frame, out)
-            border(frame, lay.outputs[out.channel].cell_box(out.row, out.col), c["current"])
+            border(frame, lay.outputs[out.channel].cell_box(out.row, out.col), c["current"],
+                   mark)
         for out in step.outputs:
             for kernel in lay.kernels[out.channel]:
-                outline(frame, kernel.box, c["kernel_active"], 2)
+                outline(frame, kernel.box, c["kernel_active"], mark)
         for cells in lay.inputs:
-            outline(frame, cells.span_box(top, left, bottom, right), c["footprint"], 2)
+            outline(frame, cells.span_box(top, left, bottom, right), c["footprint"], mark)
         self.write_status(frame, step)
         self.write_formulas(frame, step)
 

@@ -42,8 +42,8 @@ class Painter:
         options.check(layer)
         self.values = values
         # Input channels stack: too many of them cannot fit, whatever the cell size.
-        cell = options.cell_size or MIN_AUTO_CELL
-        tallest = layer.in_channels * (layer.padded_size[0] * cell + 1)
+        cell = (options.cell_size or MIN_AUTO_CELL) * options.scale
+        tallest = layer.in_channels * (layer.padded_size[0] * cell + options.scale)
         if tallest > MAX_SIDE:
             raise OptionError(
                 f"the canvas would be more than {MAX_SIDE} px tall: in_channels="
@@ -52,10 +52,11 @@ class Painter:
         self.scene = scenes[layer.kind](layer, options, values)
         self.layout = self.scene.layout
         if max(self.layout.width, self.layout.height) > MAX_SIDE:
+            scale = f" or scale (now {options.scale})" if options.scale > 1 else ""
             raise OptionError(
                 f"the canvas would be {self.layout.width}x{self.layout.height} px, more than "
-                f"{MAX_SIDE} px on a side: lower cell_size (now {self.layout.cell})"
-            )
+                f"{MAX_SIDE} px on a side: lower cell_size (now "
+                f"{self.layout.cell // options.scale}){scale}")
         self.palette = self.scene.palette
         self.state = self.scene.background()
 

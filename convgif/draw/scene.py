@@ -27,7 +27,8 @@ class Scene(ABC):
     def __init__(self, layer: WindowLayer, options: RenderOptions,
                  values: Values | None = None) -> None:
         self.layer, self.options, self.values = layer, options, values
-        self.layout: Layout = layout(layer, options.cell_size, self.value_text())
+        self.layout: Layout = layout(layer, options.cell_size,
+                                     self.value_text()).scaled(options.scale)
         self.palette = palette(THEMES[options.theme], values=values is not None)
         self.colour = self.palette.index
 

@@ -20,8 +20,8 @@ Box = tuple[int, int, int, int]  # left, top, right, bottom; right and bottom ex
 class Grid:
     """A rows x cols grid of square cells whose top-left grid line is at (x, y).
 
-    Grid lines are 1 px wide at ``x + k*cell`` and ``y + k*cell``; a cell's
-    interior lies between them.
+    Grid lines are ``line`` px wide (1, or the drawing's scale) starting at
+    ``x + k*cell`` and ``y + k*cell``; a cell's interior lies between them.
     """
 
     x: int
@@ -29,23 +29,29 @@ class Grid:
     rows: int
     cols: int
     cell: int
+    line: int = 1
 
     @property
     def box(self) -> Box:
         """The grid's extent, outer lines included."""
-        return (self.x, self.y, self.x + self.cols * self.cell + 1,
-                self.y + self.rows * self.cell + 1)
+        return (self.x, self.y, self.x + self.cols * self.cell + self.line,
+                self.y + self.rows * self.cell + self.line)
 
     def cell_box(self, row: int, col: int) -> Box:
         """The interior of cell (row, col), grid lines excluded."""
-        left, top = self.x + col * self.cell + 1, self.y + row * self.cell + 1
-        return (left, top, left + self.cell - 1, top + self.cell - 1)
+        left, top = self.x + col * self.cell + self.line, self.y + row * self.cell + self.line
+        return (left, top, left + self.cell - self.line, top + self.cell - self.line)
 
     def span_box(self, top: int, left: int, bottom: int, right: int) -> Box:
         """The grid lines around cells [top, bottom) x [left, right), lines included."""
         c = self.cell
-        return (self.x + left * c, self.y + top * c, self.x + right * c + 1,
-                self.y + bottom * c + 1)
+        return (self.x + left * c, self.y + top * c, self.x + right * c + self.line,
+                self.y + bottom * c + self.line)
+
+    def scaled(self, scale: int) -> Grid:
+        """The grid drawn ``scale`` times larger: cells, lines and position."""
+        return Grid(self.x * scale, self.y * scale, self.rows, self.cols, self.cell * scale,
+                    self.line * scale)
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,10 @@ class Text:
     y: int
     size: int
     role: str  # "text" or "muted"
+
+    def scaled(self, scale: int) -> Text:
+        """The text drawn ``scale`` times larger (its font size too)."""
+        return Text(self.text, self.x * scale, self.y * scale, self.size * scale, self.role)
 
 
 @dataclass(frozen=True)
@@ -73,6 +83,11 @@ class Swatch:
     box: Box
     label: Text
     style: str = "fill"
+
+    def scaled(self, scale: int) -> Swatch:
+        """The entry drawn ``scale`` times larger."""
+        return Swatch(self.colour, scaled_box(self.box, scale), self.label.scaled(scale),
+                      self.style)
 
 
 @dataclass(frozen=True)
@@ -103,6 +118,11 @@ class Slots:
     legend: Box
     caption: Box
 
+    def scaled(self, scale: int) -> Slots:
+        """The slots of a drawing ``scale`` times larger."""
+        return Slots(*(scaled_box(box, scale) for box in
+                       (self.status, self.formula, self.legend, self.caption)))
+
 
 @dataclass(frozen=True)
 class Layout:
@@ -120,10 +140,32 @@ class Layout:
     swatches: tuple[Swatch, ...]
     slots: Slots
     number_size: int | None = None  # font size of numbers in cells; None: no numbers
+    scale: int = 1  # px per px of the scale-1 drawing: line widths, marks, text sizes
+
+    def scaled(self, scale: int) -> Layout:
+        """Everything placed ``scale`` times larger, for high-density screens: cells,
+        lines, gaps and font sizes (text is drawn at the larger size, not upscaled)."""
+        if scale == 1:
+            return self
+        return Layout(
+            self.layer, self.cell * scale, self.font_size * scale, self.width * scale,
+            self.height * scale, tuple(g.scaled(scale) for g in self.inputs),
+            tuple(tuple(g.scaled(scale) for g in bank) for bank in self.kernels),
+            tuple(g.scaled(scale) for g in self.outputs),
+            tuple(t.scaled(scale) for t in self.texts),
+            tuple(s.scaled(scale) for s in self.swatches), self.slots.scaled(scale),
+            None if self.number_size is None else self.number_size * scale,
+            self.scale * scale)
 
     def input_group(self, channel: int) -> int:
         """The group an input channel belongs to."""
         return channel // self.layer.in_per_group
+
+
+def scaled_box(box: Box, scale: int) -> Box:
+    """``box`` on a drawing ``scale`` times larger."""
+    left, top, right, bottom = box
+    return (left * scale, top * scale, right * scale, bottom * scale)
 
 
 def status_text(layer: Layer, index: int, outputs: Sequence[OutputCell]) -> str:
