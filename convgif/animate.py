@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 from .draw import Painter, as_image
 from .layers import OptionError, WindowLayer
@@ -185,8 +185,8 @@ def frame_indices(frames: FrameChoice, count: int) -> list[int]:
         if match is None:
             picked = [_frame_number(choice, count, str(choice))]
         else:
-            start = _frame_number(match[1], count, choice) if match[1] else 0
-            stop = _frame_number(match[2], count, choice) if match[2] else count - 1
+            start = _frame_number(match[1], count, str(choice)) if match[1] else 0
+            stop = _frame_number(match[2], count, str(choice)) if match[2] else count - 1
             if stop < start:
                 raise OptionError(f"frame={choice!r} is an empty range: its end comes before "
                                   f"its start")
@@ -243,7 +243,8 @@ def stills(
     for index, frame in enumerate(painter.frames()):
         if index in wanted:
             with _opened(None, wanted[index], False) as out:
-                as_image(frame, painter.palette).save(out.target, "PNG", optimize=True)
+                as_image(frame, painter.palette).save(cast(BinaryIO, out.target), "PNG",
+                                                      optimize=True)
                 size = out.written()
             written[index] = Rendered(wanted[index], 1, frame.shape[1], frame.shape[0], size)
         if progress is not None:
