@@ -16,7 +16,8 @@ Run ``python benchmarks/render.py [--runs 5] [--mpl-runs 1]``. Prints:
 * values (``--values``) on the headline layer: in-process frames/s, the
   ``convgif render --values`` process, and its GIF's bytes against the plain GIF
   of the same layer (plain measured in the same run);
-* formats: bytes and render time of WebP, APNG and MP4 against GIF, same run.
+* formats: bytes and render time of WebP, APNG, MP4 and the HTML player against GIF,
+  same run, and the bytes of ``--scale 2`` GIFs against scale 1.
 """
 
 from __future__ import annotations
@@ -346,12 +347,13 @@ def main() -> None:
 
 
 def formats_table(folder: Path, runs: int) -> None:
-    """Bytes and in-process render time of every format, against GIF in the same run."""
+    """Bytes and in-process render time of every format, against GIF in the same run;
+    then ``--scale 2`` GIFs against scale 1."""
     print("\n## Formats: the article's seven layers, default cells\n")
     print("| format | bytes (sum) | bytes / GIF | seconds (median of runs) | time / GIF |")
     print("|---|---:|---:|---:|---:|")
     measured: dict[str, tuple[int, float]] = {}
-    for suffix in (".gif", ".webp", ".png", ".mp4"):
+    for suffix in (".gif", ".webp", ".png", ".mp4", ".html"):
         try:
             convgif.render(CONFIGS[0][1], folder / f"warm{suffix}")
         except convgif.OptionError as error:
@@ -368,12 +370,18 @@ def formats_table(folder: Path, runs: int) -> None:
     for suffix, (total, seconds) in measured.items():
         print(f"| {suffix} | {total:,} | {total / gif_bytes:.2f} | {seconds:.3f} | "
               f"{seconds / gif_s:.1f} |")
-    if ".webp" in measured:
-        ratio = measured[".webp"][0] / gif_bytes
-        print(f"\nWebP bytes / GIF: {ratio:.2f} (target <= 0.45: {mark(ratio <= 0.45)})")
-    if ".mp4" in measured:
-        ratio = measured[".mp4"][1] / gif_s
-        print(f"MP4 time / GIF: {ratio:.1f}x (target <= 2x: {mark(ratio <= 2)})")
+    print()
+    for suffix, what, target, index in ((".webp", "WebP bytes", 0.45, 0),
+                                        (".html", "HTML player bytes", 1.5, 0),
+                                        (".mp4", "MP4 time", 2.0, 1)):
+        if suffix in measured:
+            ratio = measured[suffix][index] / measured[".gif"][index]
+            print(f"{what} / GIF: {ratio:.2f}x (target <= {target}x: {mark(ratio <= target)})")
+    scaled = sum(convgif.render(spec, folder / "s2.gif", scale=2).bytes
+                 for _, spec, _ in CONFIGS)
+    ratio = scaled / gif_bytes
+    print(f"--scale 2 GIF bytes / scale 1: {ratio:.2f}x ({scaled:,} bytes; target <= 3x: "
+          f"{mark(ratio <= 3)})")
 
 
 def values_table(folder: Path, runs: int) -> None:

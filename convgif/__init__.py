@@ -8,7 +8,8 @@ a file or to a stream); :func:`stills` writes chosen frames as PNG images.
 :class:`RenderOptions` declares the render options,
 :class:`ValueOptions` where the numbers come from; :func:`values_for` gives a
 layer's :class:`Values` (input, weights, bias, the engine's outputs) and
-:func:`read_input` reads an input from a ``.npy`` file or an image.
+:func:`read_input` reads an input from a ``.npy`` file or an image. In Jupyter,
+:func:`show` displays an animation inline, and layers display their summary.
 """
 
 from .animate import Rendered, frame_indices, render, stills
@@ -16,6 +17,7 @@ from .arrays import read_input
 from .draw import frames
 from .engine import conv2d
 from .layers import Conv2d, ConvgifError, ConvSpec, Layer, OptionError, SpecError
+from .notebook import Inline, show
 from .options import RenderOptions
 from .trace import OutputCell, Read, Step, Tap, Term, trace
 from .values import ValueOptions, Values, fit_input, values_for
@@ -24,6 +26,7 @@ __all__ = [
     "Conv2d",
     "ConvSpec",
     "ConvgifError",
+    "Inline",
     "Layer",
     "OptionError",
     "OutputCell",
@@ -42,6 +45,7 @@ __all__ = [
     "frames",
     "read_input",
     "render",
+    "show",
     "stills",
     "trace",
     "values_for",

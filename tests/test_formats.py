@@ -2,7 +2,7 @@
 
 Pillow and ffmpeg (imageio-ffmpeg's, which decodes animated WebP; and Debian's
 ffprobe where installed) read the files; the same arguments give the same
-bytes (MP4 included: x264 runs on one thread); bad input fails in one line.
+bytes (MP4 included: x264 runs on a fixed thread count); bad input fails in one line.
 """
 
 from __future__ import annotations

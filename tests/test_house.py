@@ -299,6 +299,7 @@ HOUSE: list[set[str]] = [
     {"draw"},
     {"writers"},
     {"animate"},
+    {"notebook"},
     {"plots"},
     {"gallery_entries"},
     {"gallery_page"},

@@ -11,10 +11,11 @@ groups; the trace and the scenes read only this.
 
 from __future__ import annotations
 
+import html
 import math
 from abc import ABC, abstractmethod
 from functools import cached_property
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from ..flags import Flag
 from .errors import SpecError
@@ -137,6 +138,16 @@ class Layer(ABC):
             f"caption      {self.caption}",
             f"torch        {self.torch_repr()}",
         ])
+
+    def _repr_html_(self) -> str:
+        """How Jupyter shows the layer: its ``torch.nn`` line and :meth:`describe`."""
+        text = html.escape(self.describe())
+        return (f"<div><code>{html.escape(self.torch_repr())}</code>"
+                f"<pre style=\"margin:4px 0\">{text}</pre></div>")
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """How IPython's terminal shows the layer: :meth:`describe`."""
+        printer.text(self.torch_repr() if cycle else self.describe())
 
     def summary(self) -> dict[str, object]:
         """Everything ``convgif shape`` reports, as plain JSON-ready values."""

@@ -1,0 +1,96 @@
+"""Jupyter: an animation that displays itself inline, in the notebook's output.
+
+:func:`show` renders a layer's animation in memory and returns an
+:class:`Inline`, which Jupyter (and IPython, VS Code, Colab) displays through its
+``_repr_html_`` and ``_repr_mimebundle_`` methods: an ``<img>`` holding the GIF,
+WebP or APNG, or the HTML player in a sandboxed ``<iframe>`` (step back and
+forth). The file is embedded in the notebook, so it shows without the kernel
+and without network. Layers display themselves as their shape summary (see
+:meth:`convgif.layers.Layer._repr_html_`).
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .animate import render
+from .layers import OptionError, WindowLayer
+from .writers import atomic_output
+
+# Formats a notebook shows inline, and their MIME types.
+INLINE: dict[str, str] = {"gif": "image/gif", "webp": "image/webp", "apng": "image/apng",
+                          "html": "text/html"}
+
+
+@dataclass(frozen=True)
+class Inline:
+    """An animation held in memory: ``data`` in ``format`` (see :data:`INLINE`),
+    ``width`` x ``height`` px, ``frames`` frames, described by ``caption``."""
+
+    data: bytes
+    format: str
+    width: int
+    height: int
+    frames: int
+    caption: str
+
+    @property
+    def mime(self) -> str:
+        """The MIME type of :attr:`data`."""
+        return INLINE[self.format]
+
+    def _repr_html_(self) -> str:
+        """An ``<img>`` with the animation as a data URL, or the player in an iframe."""
+        alt = html.escape(self.caption, quote=True)
+        if self.format == "html":
+            page = html.escape(self.data.decode("utf-8"), quote=True)
+            return (f'<iframe srcdoc="{page}" title="{alt}" sandbox="allow-scripts" '
+                    f'style="border:0;width:100%;max-width:{self.width + 40}px;'
+                    f'height:{self.height + 220}px"></iframe>')
+        encoded = base64.b64encode(self.data).decode("ascii")
+        return (f'<img src="data:{self.mime};base64,{encoded}" alt="{alt}" '
+                f'width="{self.width}" height="{self.height}" style="max-width:100%;'
+                f'height:auto">')
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None
+                          ) -> dict[str, str]:
+        """The HTML above, the image itself (base64) for front ends that take it, and
+        a line of plain text."""
+        bundle = {"text/html": self._repr_html_(), "text/plain": repr(self)}
+        if self.format != "html":
+            bundle[self.mime] = base64.b64encode(self.data).decode("ascii")
+        return bundle
+
+    def __repr__(self) -> str:
+        return (f"<convgif {self.format}: {self.frames} frames, {self.width}x{self.height} "
+                f"px, {len(self.data):,} bytes>")
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write the animation to ``path`` (atomically) and return the path."""
+        target = Path(path)
+        with atomic_output(target) as handle:
+            handle.write(self.data)
+        return target
+
+
+def show(layer: WindowLayer, format: str = "gif", **options: Any) -> Inline:
+    """The animation of ``layer`` as an object Jupyter displays inline.
+
+    ``format`` is ``"gif"`` (default), ``"webp"`` (a third of the bytes),
+    ``"apng"`` or ``"html"`` (the player, with a slider and step buttons);
+    ``options`` are :func:`convgif.render`'s (``values=True``, ``theme``,
+    ``scale``...). Raises :class:`OptionError` for another format or a bad option.
+    """
+    if not isinstance(format, str) or format.lower() not in INLINE:
+        raise OptionError(f"format={format!r} must be one of {', '.join(INLINE)} to show "
+                          f"inline")
+    stream = io.BytesIO()
+    done = render(layer, stream, format=format.lower(), **options)
+    return Inline(stream.getvalue(), format.lower(), done.width, done.height, done.frames,
+                  layer.caption)
