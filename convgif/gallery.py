@@ -74,7 +74,7 @@ def files(sections: Sequence[Section] = SECTIONS) -> list[str]:
     names: list[str] = []
     for entry in entries(sections):
         if isinstance(entry, Animation):
-            names += [entry.file(theme) for theme in entry.themes]
+            names += [name for name, _, _ in entry.renders()]
         else:
             names += [entry.csv, entry.file]
     return [*names, README]
@@ -83,10 +83,10 @@ def files(sections: Sequence[Section] = SECTIONS) -> list[str]:
 # -- making the files -------------------------------------------------------------------------
 
 
-def _render_bytes(spec: Conv2d, options: dict[str, Any]) -> bytes:
-    """One GIF's bytes, rendered in memory."""
+def _render_bytes(spec: Conv2d, options: dict[str, Any], format: str = "gif") -> bytes:
+    """One animation's bytes, rendered in memory."""
     buffer = io.BytesIO()
-    render(spec, buffer, format="gif", **options)
+    render(spec, buffer, format=format, **options)
     return buffer.getvalue()
 
 
@@ -107,22 +107,22 @@ def _render_all(sections: Sequence[Section], jobs: int, tick: Callable[[], None]
                 ) -> dict[str, bytes]:
     """Every GIF's bytes by file name, the longest renders first, in ``jobs`` processes."""
     tasks = sorted(
-        ((animation.file(theme), animation.spec,
-          {**animation.options, **animation.value_options(ROOT), "theme": theme})
+        ((name, animation.spec,
+          {**animation.options, **animation.value_options(ROOT), "theme": theme}, format)
          for animation in entries(sections) if isinstance(animation, Animation)
-         for theme in animation.themes),
+         for name, theme, format in animation.renders()),
         key=lambda task: -task[1].n_steps,
     )
     done: dict[str, bytes] = {}
     if jobs == 1 or len(tasks) < 2:
-        for name, spec, options in tasks:
-            done[name] = _render_bytes(spec, options)
+        for name, spec, options, format in tasks:
+            done[name] = _render_bytes(spec, options, format)
             tick()
         return done
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)))
     try:
-        futures = {pool.submit(_render_bytes, spec, options): name
-                   for name, spec, options in tasks}
+        futures = {pool.submit(_render_bytes, spec, options, format): name
+                   for name, spec, options, format in tasks}
         for future in as_completed(futures):
             done[futures[future]] = future.result()
             tick()
@@ -150,8 +150,9 @@ def _undeclared(folder: Path, sections: Sequence[Section]) -> tuple[str, ...]:
     return tuple(sorted(path.name for path in folder.iterdir() if path.name not in declared))
 
 
-def _n_gifs(sections: Sequence[Section]) -> int:
-    return sum(len(entry.themes) for entry in entries(sections) if isinstance(entry, Animation))
+def _n_renders(sections: Sequence[Section]) -> int:
+    return sum(len(entry.renders()) for entry in entries(sections)
+               if isinstance(entry, Animation))
 
 
 def figure_bytes(argument: str, measurements: str | os.PathLike[str] | None = None) -> bytes:
@@ -213,7 +214,7 @@ def build(
     target = _folder(folder)
     workers = _jobs(jobs)
     figures = [entry for entry in entries(sections) if isinstance(entry, Figure)]
-    tick = _counter(_n_gifs(sections) + len(figures), progress)
+    tick = _counter(_n_renders(sections) + len(figures), progress)
     made = _render_all(sections, workers, tick)
     made[README] = readme(sections).encode()
     written: list[str] = []
@@ -257,7 +258,7 @@ def check(
     after each GIF.
     """
     target = _folder(folder)
-    made = _render_all(sections, _jobs(jobs), _counter(_n_gifs(sections), progress))
+    made = _render_all(sections, _jobs(jobs), _counter(_n_renders(sections), progress))
     made[README] = readme(sections).encode()
     problems = []
     for name in files(sections):

@@ -23,6 +23,7 @@ from .values import NAMES as VALUE_NAMES
 # frame, so the finished output can be read before the loop starts again.
 DEFAULT_OPTIONS: dict[str, Any] = {"hold": 1500}
 RENDER_OPTIONS: tuple[str, ...] = tuple(name for name in NAMES if name != "theme")
+ALSO: dict[str, str] = {"webp": "WebP", "html": "HTML player"}  # formats beside a GIF
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,9 @@ class Animation:
     ``dark=True`` adds a dark-theme copy). ``values`` are
     :class:`~convgif.values.ValueOptions` fields (an ``input`` file is named
     relative to the repository's root). ``text`` is one or two sentences.
+    ``also`` names more formats written beside the GIF, in the light theme
+    (``"webp"``, ``"html"``: the player), for the headline layer only: the
+    gallery stays small.
     """
 
     title: str
@@ -41,8 +45,13 @@ class Animation:
     options: dict[str, Any] = field(default_factory=lambda: dict(DEFAULT_OPTIONS))
     dark: bool = False
     values: dict[str, Any] = field(default_factory=dict)
+    also: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        unknown = sorted(set(self.also) - set(ALSO))
+        if unknown:
+            raise OptionError(f"gallery entry {self.title!r}: also={', '.join(unknown)} "
+                              f"must be among {', '.join(ALSO)}")
         unknown = sorted(set(self.options) - set(RENDER_OPTIONS))
         if unknown:
             raise OptionError(f"gallery entry {self.title!r}: unknown render options "
@@ -71,12 +80,17 @@ class Animation:
         """The themes it is rendered in: light, and dark when declared."""
         return ("light", "dark") if self.dark else ("light",)
 
-    def file(self, theme: str = "light") -> str:
+    def file(self, theme: str = "light", format: str = "gif") -> str:
         """The file name in one theme: ``<slug>.gif``, with ``-values`` (with values)
-        and ``-dark`` (dark theme) before ``.gif``."""
+        and ``-dark`` (dark theme) before the extension, ``.gif`` or ``format``'s."""
         parts = [self.spec.slug, *(["values"] if self.values else []),
                  *([theme] if theme != "light" else [])]
-        return "-".join(parts) + ".gif"
+        return "-".join(parts) + "." + format
+
+    def renders(self) -> list[tuple[str, str, str]]:
+        """Each file it makes: (file name, theme, format), GIFs first."""
+        return [*((self.file(theme), theme, "gif") for theme in self.themes),
+                *((self.file("light", format), "light", format) for format in self.also)]
 
 
 @dataclass(frozen=True)
@@ -129,6 +143,7 @@ SECTIONS: tuple[Section, ...] = (
             dict(in_channels=3, input_size=7, out_channels=2, kernel_size=3, padding=1,
                  stride=2, dilation=2),
             dark=True,
+            also=("webp", "html"),
         ),
     )),
     Section("Kernel", (

@@ -8,7 +8,7 @@ import shlex
 from collections.abc import Sequence
 
 from .animate import default_name
-from .gallery_entries import SECTIONS, Animation, Figure, Section
+from .gallery_entries import ALSO, SECTIONS, Animation, Figure, Section
 from .layers import DEFAULTS, Conv2d
 from .options import FLAGS as OPTION_FLAGS
 from .options import RenderOptions
@@ -18,8 +18,9 @@ from .values import FLAGS as VALUE_FLAGS
 README = "README.md"
 
 
-def command(animation: Animation, theme: str = "light") -> str:
-    """The ``convgif render ...`` line writing ``animation.file(theme)`` in the current folder.
+def command(animation: Animation, theme: str = "light", format: str = "gif") -> str:
+    """The ``convgif render ...`` line writing ``animation.file(theme, format)`` in the
+    current folder.
 
     It holds every option that differs from the command's defaults (the headline
     layer, light theme, output ``<slug>.gif``).
@@ -37,8 +38,8 @@ def command(animation: Animation, theme: str = "light") -> str:
     for flag in VALUE_FLAGS:
         if flag.field in animation.values:
             words += flag.words(animation.values[flag.field])
-    if animation.file(theme) != default_name(spec, bool(animation.values)):
-        words += ["-o", animation.file(theme)]
+    if animation.file(theme, format) != default_name(spec, bool(animation.values)):
+        words += ["-o", animation.file(theme, format)]
     return shlex.join(words)
 
 
@@ -71,13 +72,24 @@ def _details(animation: Animation) -> list[str]:
     spec = animation.spec
     return [
         f"`{spec.caption}`", "", animation.text, "",
-        "```sh", *(command(animation, theme) for theme in animation.themes), "```", "",
+        "```sh", *(command(animation, theme, format)
+                   for _, theme, format in animation.renders()), "```", "",
         "```python", spec.torch_repr(), "```", "",
     ]
 
 
+def _also(animation: Animation) -> list[str]:
+    """Links to the animation's other formats, if it has any."""
+    if not animation.also:
+        return []
+    links = " · ".join(f"[{ALSO[format]}]({animation.file('light', format)})"
+                       for format in animation.also)
+    return [f"Also as {links}.", ""]
+
+
 def _animation_lines(animation: Animation) -> list[str]:
-    return [f"### {animation.title}", "", *_picture(animation), "", *_details(animation)]
+    return [f"### {animation.title}", "", *_picture(animation), "", *_also(animation),
+            *_details(animation)]
 
 
 def _row_lines(animations: Sequence[Animation]) -> list[str]:

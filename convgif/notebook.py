@@ -3,7 +3,7 @@
 :func:`show` renders a layer's animation in memory and returns an
 :class:`Inline`, which Jupyter (and IPython, VS Code, Colab) displays through its
 ``_repr_html_`` and ``_repr_mimebundle_`` methods: an ``<img>`` holding the GIF,
-WebP or APNG, or the HTML player in a sandboxed ``<iframe>`` (step back and
+WebP or APNG, or the HTML player in an ``<iframe>`` (step back and
 forth). The file is embedded in the notebook, so it shows without the kernel
 and without network. Layers display themselves as their shape summary (see
 :meth:`convgif.layers.Layer._repr_html_`).
@@ -50,9 +50,11 @@ class Inline:
         alt = html.escape(self.caption, quote=True)
         if self.format == "html":
             page = html.escape(self.data.decode("utf-8"), quote=True)
-            return (f'<iframe srcdoc="{page}" title="{alt}" sandbox="allow-scripts" '
-                    f'style="border:0;width:100%;max-width:{self.width + 40}px;'
-                    f'height:{self.height + 220}px"></iframe>')
+            # Not sandboxed: an opaque origin stalls the player's DecompressionStream in
+            # Chromium, and Jupyter runs HTML outputs in the notebook's origin anyway.
+            return (f'<iframe srcdoc="{page}" title="{alt}" style="border:0;width:100%;'
+                    f'max-width:{self.width + 40}px;height:{self.height + 220}px">'
+                    f'</iframe>')
         encoded = base64.b64encode(self.data).decode("ascii")
         return (f'<img src="data:{self.mime};base64,{encoded}" alt="{alt}" '
                 f'width="{self.width}" height="{self.height}" style="max-width:100%;'

@@ -96,8 +96,8 @@ def test_each_argument_has_one_figure_and_headlines_have_dark_versions() -> None
 
 def test_file_names_are_slugs_unique_and_readme_last() -> None:
     names = gallery.files()
-    # GIFs, dark, values GIFs in light and dark, figures, CSVs
-    assert len(names) == len(set(names)) == 12 + 3 + 2 * 6 + 7 + 7 + 1
+    # GIFs, dark, values GIFs in light and dark, the headline's WebP and player, figures, CSVs
+    assert len(names) == len(set(names)) == 12 + 3 + 2 * 6 + 2 + 7 + 7 + 1
     assert names[-1] == "README.md"
     for animation in animations():
         assert animation.file() == f"{animation.spec.slug}.gif"
@@ -147,7 +147,7 @@ def test_each_readme_command_makes_its_committed_file(tmp_path: Path,
     lines = [line for block in re.findall(r"^```sh\n(.*?)^```$", text, re.M | re.S)
              for line in block.splitlines()]
     renders = [line for line in lines if line.startswith("convgif render")]
-    assert len(renders) == 15 + 12
+    assert len(renders) == 15 + 12 + 2
     runner = CliRunner()
     shutil.copytree(ROOT / "examples" / "inputs", tmp_path / "examples" / "inputs")
     monkeypatch.chdir(tmp_path)  # as from the repository's root, where the inputs are
@@ -261,8 +261,9 @@ def test_regeneration_rewrites_only_changed_files_and_draws_missing_figures(
     for name, inode in before.items():
         if name not in result.written:
             assert (folder / name).stat().st_ino == inode, name
-    total = len([name for name in gallery.files() if name.endswith((".gif", ".png"))])
-    assert seen == [(done, total) for done in range(1, total + 1)]  # GIFs and figures
+    total = len([name for name in gallery.files()
+                 if name.endswith((".gif", ".webp", ".html", ".png"))])
+    assert seen == [(done, total) for done in range(1, total + 1)]  # animations, figures
     assert not [p for p in folder.iterdir() if p.name.endswith(".tmp")]
 
 
@@ -310,3 +311,7 @@ def test_usage_errors_are_one_line_exit_2(tmp_path: Path,
         gallery.check(tmp_path, jobs=0)
     with pytest.raises(gallery.GalleryError, match="is a file, not a folder"):
         gallery.build(afile)
+
+
+def test_the_gallery_stays_under_4_mb() -> None:
+    assert sum(p.stat().st_size for p in GALLERY.iterdir()) < 4_000_000

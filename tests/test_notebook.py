@@ -47,10 +47,10 @@ def test_show_embeds_the_animation_render_writes(format: str, mime: str, pillow:
     assert html.escape(HEADLINE.caption) in shown._repr_html_()  # the alt text
 
 
-def test_show_html_is_the_player_in_a_sandboxed_iframe() -> None:
+def test_show_html_is_the_player_in_an_iframe() -> None:
     shown = convgif.show(HEADLINE, format="html", values=True)
     markup = shown._repr_html_()
-    assert markup.startswith("<iframe srcdoc=") and 'sandbox="allow-scripts"' in markup
+    assert markup.startswith("<iframe srcdoc=") and markup.endswith("</iframe>")
     page = html.unescape(re.search(r'srcdoc="([^"]*)"', markup)[1])  # type: ignore[index]
     assert page == shown.data.decode("utf-8")
     assert 'id="convgif-frames"' in page and "<script>" in page
