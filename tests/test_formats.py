@@ -85,6 +85,19 @@ def test_ffprobe_reads_the_apng(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(not HAS_FFMPEG or shutil.which("ffprobe") is None,
                     reason="needs imageio-ffmpeg and ffprobe")
+@pytest.mark.parametrize(("duration", "hold"), [(300, 1500), (250, 100), (70, 1000)])
+def test_mp4_keeps_every_frames_time_exactly(duration: int, hold: int, tmp_path: Path) -> None:
+    convgif.render(HEADLINE, tmp_path / "a.mp4", duration=duration, hold=hold)
+    probe = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v", "-show_entries",
+                            "packet=pts_time,duration_time", "-of", "csv=p=0",
+                            str(tmp_path / "a.mp4")], capture_output=True, text=True,
+                           check=True).stdout
+    packets = sorted((float(a), float(b)) for a, b in
+                     (line.split(",") for line in probe.split()))
+    assert packets[-1][0] + packets[-1][1] == pytest.approx(
+        (HEADLINE.n_steps * duration + hold) / 1000, abs=1e-3)
+
+
 def test_mp4_keeps_the_gifs_time(tmp_path: Path) -> None:
     done = convgif.render(HEADLINE, tmp_path / "a.mp4", hold=1500)
     assert done.frames == HEADLINE.n_steps
