@@ -15,19 +15,34 @@ layer's :class:`Values` (input, weights, bias, the engine's outputs) and
 from .animate import Rendered, frame_indices, render, stills
 from .arrays import read_input
 from .draw import frames
-from .engine import conv2d
-from .layers import Conv2d, ConvgifError, ConvSpec, Layer, OptionError, SpecError
+from .engine import avg_pool2d, conv1d, conv2d, conv_transpose2d, max_pool2d
+from .layers import (
+    AvgPool2d,
+    Conv1d,
+    Conv2d,
+    ConvgifError,
+    ConvSpec,
+    ConvTranspose2d,
+    Layer,
+    MaxPool2d,
+    OptionError,
+    SpecError,
+)
 from .notebook import Inline, show
 from .options import RenderOptions
 from .trace import OutputCell, Read, Step, Tap, Term, trace
 from .values import ValueOptions, Values, fit_input, values_for
 
 __all__ = [
+    "AvgPool2d",
+    "Conv1d",
     "Conv2d",
     "ConvSpec",
+    "ConvTranspose2d",
     "ConvgifError",
     "Inline",
     "Layer",
+    "MaxPool2d",
     "OptionError",
     "OutputCell",
     "Read",
@@ -39,10 +54,14 @@ __all__ = [
     "Term",
     "ValueOptions",
     "Values",
+    "avg_pool2d",
+    "conv1d",
     "conv2d",
+    "conv_transpose2d",
     "fit_input",
     "frame_indices",
     "frames",
+    "max_pool2d",
     "read_input",
     "render",
     "show",

@@ -2,7 +2,8 @@
 
 A step is one position of the window: for every group, the output cell being
 computed, and for every kernel tap the input cell it reads (in padded
-coordinates) and whether that cell is padding. :meth:`Step.reads` expands a
+coordinates) and whether that cell is padding (or, for a transposed
+convolution, a zero inserted between input cells). :meth:`Step.reads` expands a
 step's taps, for one output cell, into the multiplications it sums: input
 channel, weight index and cell. All groups advance together, so there are
 ``layer.n_steps`` steps, in the order output channel within its group, then
@@ -155,8 +156,8 @@ def trace(layer: WindowLayer, values: Values | None = None) -> Iterator[Step]:
     Raises :class:`TypeError` (on the first step) if ``layer`` is not a layer.
     """
     height, width = window_layer(layer).axes
-    top, left = height.before, width.before
-    h, w = height.size, width.size
+    rows = [height.is_input(y) for y in range(height.reach)]
+    cols = [width.is_input(x) for x in range(width.reach)]
     (oh, ow), (fh, fw) = layer.output_size, layer.footprint
     index = 0
     for j in range(layer.out_per_group):
@@ -164,7 +165,7 @@ def trace(layer: WindowLayer, values: Values | None = None) -> Iterator[Step]:
             for c in range(ow):
                 y0, x0 = r * height.stride, c * width.stride
                 taps = tuple(
-                    Tap(ky, kx, y, x, not (top <= y < top + h and left <= x < left + w))
+                    Tap(ky, kx, y, x, not (rows[y] and cols[x]))
                     for ky in range(height.kernel)
                     for kx in range(width.kernel)
                     for y, x in ((y0 + ky * height.dilation, x0 + kx * width.dilation),)

@@ -16,9 +16,27 @@ from typing import Any
 import numpy as np
 
 from .arrays import Source, read_array, read_input
-from .engine import conv2d, pad_input, source_indices
+from .engine import (
+    avg_pool2d,
+    conv1d,
+    conv2d,
+    conv_transpose2d,
+    max_pool2d,
+    pad_input,
+    source_indices,
+)
 from .flags import Flag, flag_field
-from .layers import Conv2d, OptionError, WindowLayer, as_pair, is_int
+from .layers import (
+    AvgPool2d,
+    Conv1d,
+    Conv2d,
+    ConvTranspose2d,
+    MaxPool2d,
+    OptionError,
+    WindowLayer,
+    as_pair,
+    is_int,
+)
 
 SEEDED_INPUT = (0, 3)  # seeded values: integers in these ranges, inclusive
 SEEDED_WEIGHT = (-1, 1)
@@ -105,8 +123,61 @@ def _conv2d(layer: Conv2d, x: np.ndarray, w: np.ndarray, b: np.ndarray | None
     return out, pad_input(x[None], layer)[0]
 
 
-# Each layer kind's forward pass: (layer, input, weight, bias) -> (output, padded input).
-FORWARD: dict[str, Callable[..., tuple[np.ndarray, np.ndarray]]] = {"conv2d": _conv2d}
+def _conv1d(layer: Conv1d, x: np.ndarray, w: np.ndarray, b: np.ndarray | None
+            ) -> tuple[np.ndarray, np.ndarray]:
+    out = conv1d(x, w, b, layer.stride, layer.padding, layer.dilation, layer.groups,
+                 layer.padding_mode)
+    plane = Conv2d(layer.in_channels, layer.out_channels, (1, layer.kernel_size),
+                   (1, layer.input_size), (1, layer.stride), (0, layer.pads[0]),
+                   (1, layer.dilation), layer.groups, layer.bias, layer.padding_mode)
+    if layer.pads[0] != layer.pads[1]:  # 'same' with an odd total: padded as conv2d does
+        plane = Conv2d(layer.in_channels, layer.out_channels, (1, layer.kernel_size),
+                       (1, layer.input_size), 1, "same", (1, layer.dilation), layer.groups,
+                       layer.bias, layer.padding_mode)
+    return out[:, None, :], pad_input(x[None, :, None, :], plane)[0]
+
+
+def _spread(layer: WindowLayer, x: np.ndarray, fill: float) -> np.ndarray:
+    """The input as the window reads it: zeros inserted between cells (``spread``),
+    padded (or cut) as the axes say, ``fill`` outside."""
+    height, width = layer.axes
+    padded = np.full((x.shape[0], height.reach, width.reach), fill,
+                     np.result_type(x.dtype, np.float64) if fill != 0 else x.dtype)
+    rows = [y for y in range(height.reach) if height.is_input(y)]
+    cols = [c for c in range(width.reach) if width.is_input(c)]
+    first_row, first_col = rows[0] - height.before, cols[0] - width.before
+    padded[:, rows[0]:rows[-1] + 1:height.spread, cols[0]:cols[-1] + 1:width.spread] = x[
+        :, first_row // height.spread:first_row // height.spread + len(rows),
+        first_col // width.spread:first_col // width.spread + len(cols)]
+    return padded
+
+
+def _conv_transpose2d(layer: ConvTranspose2d, x: np.ndarray, w: np.ndarray,
+                      b: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    out = conv_transpose2d(x, w, b, layer.stride, layer.padding, layer.output_padding,
+                           layer.groups, layer.dilation)
+    return out, _spread(layer, x, 0)
+
+
+def _max_pool2d(layer: MaxPool2d, x: np.ndarray, w: np.ndarray, b: np.ndarray | None
+                ) -> tuple[np.ndarray, np.ndarray]:
+    out = max_pool2d(x, layer.kernel_size, layer.stride, layer.padding, layer.dilation,
+                     layer.ceil_mode)
+    return out, _spread(layer, x, -np.inf)
+
+
+def _avg_pool2d(layer: AvgPool2d, x: np.ndarray, w: np.ndarray, b: np.ndarray | None
+                ) -> tuple[np.ndarray, np.ndarray]:
+    out = avg_pool2d(x, layer.kernel_size, layer.stride, layer.padding, layer.ceil_mode,
+                     layer.count_include_pad, layer.divisor_override)
+    return out, _spread(layer, x, 0)
+
+
+# Each layer kind's forward pass: (layer, input, weight, bias) -> (output, the input as
+# the window reads it: padded, with inserted zeros).
+FORWARD: dict[str, Callable[..., tuple[np.ndarray, np.ndarray]]] = {
+    "conv2d": _conv2d, "conv1d": _conv1d, "conv-transpose2d": _conv_transpose2d,
+    "max-pool2d": _max_pool2d, "avg-pool2d": _avg_pool2d}
 
 
 def _seeded(rng: np.random.Generator, bounds: tuple[int, int], shape: tuple[int, ...]

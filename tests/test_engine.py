@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from naive import naive_conv2d
 
 import convgif
-from convgif import engine
+from convgif.engine import convolution as engine
 
 GOLDEN = Path(__file__).parent / "fixtures" / "golden.npz"
 # Allowed error relative to sum(|x| * |w|) + |b| of each output cell.

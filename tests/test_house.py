@@ -21,7 +21,17 @@ import convgif
 from convgif import draw, layout, writers
 from convgif.draw.conv2d import Conv2dScene
 from convgif.flags import Flag
-from convgif.layers import KINDS, Axis, Conv2d, Layer, WindowLayer
+from convgif.layers import (
+    KINDS,
+    AvgPool2d,
+    Axis,
+    Conv1d,
+    Conv2d,
+    ConvTranspose2d,
+    Layer,
+    MaxPool2d,
+    WindowLayer,
+)
 from convgif.layers.base import TorchArgument
 from convgif.writers.gif import check_timing
 
@@ -127,6 +137,16 @@ def conv2d_forward(layer: Layer, rng: np.random.Generator) -> np.ndarray:
                           padding_mode=layer.padding_mode)
 
 
+def values_forward(layer: Layer, rng: np.random.Generator) -> np.ndarray:
+    """Any kind's output, from the engine function of its kind (through values_for)."""
+    assert isinstance(layer, WindowLayer)
+    values = convgif.values_for(layer, values=True, seed=int(rng.integers(1000)))
+    assert values is not None
+    # Values hold the output as drawn, (C, H, W): Conv1d's as one row, (C, 1, L).
+    assert values.output.size == math.prod(layer.output_shape)
+    return values.output.reshape(layer.output_shape)
+
+
 def toy_forward(layer: Layer, rng: np.random.Generator) -> np.ndarray:
     assert isinstance(layer, WindowSum)
     return window_sum(layer, rng.standard_normal(layer.input_shape))
@@ -139,6 +159,18 @@ CASES: list[tuple[str, list[Layer], Forward]] = [
                        groups=2),
                 Conv2d(1, 1, 4, 6, padding="same", padding_mode="replicate", bias=False),
                 Conv2d(2, 6, 1, 5, groups=2)], conv2d_forward),
+    ("conv-transpose2d", [ConvTranspose2d(2, 1, 3, 3, stride=2, padding=1),
+                          ConvTranspose2d(4, 6, (3, 2), (4, 3), stride=(2, 3), padding=(3, 0),
+                                          output_padding=(1, 2), groups=2, dilation=(2, 1)),
+                          ConvTranspose2d(1, 2, 4, 2, bias=False)], values_forward),
+    ("max-pool2d", [MaxPool2d(2, 5), MaxPool2d(3, (6, 7), 2, 2, 1, (1, 2), ceil_mode=True)],
+     values_forward),
+    ("avg-pool2d", [AvgPool2d(2, 5), AvgPool2d(3, 6, 3, 2, 1, ceil_mode=True,
+                                               count_include_pad=False, divisor_override=4)],
+     values_forward),
+    ("conv1d", [Conv1d(2, 2, 3, 12, padding=1), Conv1d(4, 2, 4, 9, 1, "same", 2, 2,
+                                                      padding_mode="reflect")],
+     values_forward),
     ("window-sum", [WindowSum(2, 2, 5), WindowSum(1, 3, 9)], toy_forward),
 ]
 
@@ -166,7 +198,13 @@ def test_steps_match_the_step_count(case: tuple[str, list[Layer], Forward]) -> N
         assert len(steps) == layer.n_steps
         assert [step.index for step in steps] == list(range(layer.n_steps))
         reads = sum(len(list(step.reads(out))) for step in steps for out in step.outputs)
-        assert reads == layer.macs  # every multiply-accumulate is one read
+        if isinstance(layer, ConvTranspose2d):
+            # Its MACs are PyTorch's (input cells times weights); the animation reads the
+            # zero-inserted grid: the equivalent convolution's multiply-accumulates.
+            assert reads == layer.out_channels * math.prod(layer.output_size) * \
+                layer.in_per_group * math.prod(layer.kernel_size)
+        else:
+            assert reads == layer.macs  # every multiply-accumulate is one read
 
 
 @pytest.mark.parametrize("case", CASES, ids=kind_ids)

@@ -80,7 +80,9 @@ class Axis:
     """One axis of a window sliding over a padded input.
 
     ``name`` is the output size's name in formulas (``H_out``); ``before`` and
-    ``after`` are the padding on either side.
+    ``after`` are the padding on either side (negative: cells cut off). ``spread``
+    puts ``spread - 1`` zeros between input cells (a transposed convolution's
+    stride, drawn as a stride-1 convolution); ``ceil`` is pooling's ``ceil_mode``.
     """
 
     name: str
@@ -90,11 +92,18 @@ class Axis:
     kernel: int
     stride: int
     dilation: int
+    spread: int = 1
+    ceil: bool = False
+
+    @property
+    def inside(self) -> int:
+        """The input's extent with the inserted zeros: ``(size-1)*spread + 1``."""
+        return (self.size - 1) * self.spread + 1
 
     @property
     def padded(self) -> int:
         """The padded input's size along this axis."""
-        return self.size + self.before + self.after
+        return self.inside + self.before + self.after
 
     @property
     def footprint(self) -> int:
@@ -103,8 +112,25 @@ class Axis:
 
     @property
     def output(self) -> int:
-        """The output's size along this axis (windows that fit in the padded input)."""
-        return (self.padded - self.footprint) // self.stride + 1
+        """The output's size along this axis: windows that fit in the padded input or,
+        with ``ceil``, that start inside the input or its left padding (PyTorch's rule)."""
+        span = self.padded - self.footprint
+        if not self.ceil:
+            return span // self.stride + 1
+        count = -(-span // self.stride) + 1
+        return count - 1 if (count - 1) * self.stride >= self.size + self.before else count
+
+    @property
+    def reach(self) -> int:
+        """Cells the windows cover: the padded input, and more where a ``ceil`` window
+        hangs off its end."""
+        return max(self.padded, (self.output - 1) * self.stride + self.footprint)
+
+    def is_input(self, index: int) -> bool:
+        """Whether padded index ``index`` holds an input cell (not padding, not an
+        inserted zero)."""
+        offset = index - self.before
+        return 0 <= offset < self.inside and offset % self.spread == 0
 
     def formula(self) -> str:
         """The output-size formula, filled in.
@@ -112,7 +138,11 @@ class Axis:
         Example: ``H_out = floor((7 + 2*1 - 2*(3-1) - 1) / 2) + 1 = 3``.
         """
         pad = f"2*{self.before}" if self.before == self.after else f"{self.before} + {self.after}"
+        rounding = "ceil" if self.ceil else "floor"
+        dropped = ""
+        if self.ceil and -(-(self.padded - self.footprint) // self.stride) + 1 > self.output:
+            dropped = " (the last window would start in the padding: dropped)"
         return (
-            f"{self.name} = floor(({self.size} + {pad} - {self.dilation}*({self.kernel}-1) - 1)"
-            f" / {self.stride}) + 1 = {self.output}"
+            f"{self.name} = {rounding}(({self.size} + {pad} - {self.dilation}*({self.kernel}-1)"
+            f" - 1) / {self.stride}) + 1 = {self.output}{dropped}"
         )

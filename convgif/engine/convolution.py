@@ -27,7 +27,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from .layers import Conv2d, PaddingLike, PairLike, SpecError
+from ..layers import Conv1d, Conv2d, PaddingLike, PairLike, SpecError
 
 # Elements of one block of temporaries: large for compute-bound GEMMs (at least
 # _MIN_COMPUTE_BOUND output channels per group), else a few MB that stay in cache
@@ -383,3 +383,30 @@ def _conv_shifted(x: np.ndarray, w: np.ndarray, bias: np.ndarray, spec: Conv2d,
         else:
             np.add(partial[0], partial[-1], out=total)
     return out
+
+
+def conv1d(
+    input: np.ndarray,
+    weight: np.ndarray,
+    bias: np.ndarray | None = None,
+    stride: int = 1,
+    padding: int | str = 0,
+    dilation: int = 1,
+    groups: int = 1,
+    padding_mode: str = "zeros",
+) -> np.ndarray:
+    """1D convolution of ``input`` (N, C, L) or (C, L) with ``weight`` (C_out, C/groups, K),
+    as ``torch.nn.functional.conv1d`` (plus ``nn.Conv1d``'s ``padding_mode``); run by
+    :func:`conv2d` on a height of one. Raises :class:`SpecError` for calls PyTorch refuses.
+    """
+    x = _numbers("input", input)
+    w = _numbers("weight", weight)
+    unbatched = x.ndim == 2
+    if unbatched:
+        x = x[None]
+    layer = Conv1d.from_arrays(x.shape, w.shape, stride, padding, dilation, groups,
+                               bias is not None, padding_mode)
+    out = conv2d(x[:, :, None, :], w[:, :, None, :], bias, (1, layer.stride),
+                 layer.padding if isinstance(layer.padding, str) else (0, layer.padding),
+                 (1, layer.dilation), groups, padding_mode)[:, :, 0, :]
+    return out[0] if unbatched else out
