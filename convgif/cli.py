@@ -17,7 +17,15 @@ from click.core import ParameterSource
 
 from . import animate
 from .flags import Flag
-from .layers import Conv2d, ConvgifError, parse_pair
+from .layers import (
+    KINDS,
+    ConvgifError,
+    WindowLayer,
+    layer_from_torch,
+    make_layer,
+    parse_pair,
+    parse_torch,
+)
 from .options import FLAGS as RENDER_FLAGS
 from .options import NAMES as RENDER_OPTIONS
 from .trace import trace
@@ -89,7 +97,8 @@ class Progress:
 
 
 _TYPES: dict[str, Any] = {"count": click.IntRange(min=1), "int": int, "pair": PAIR,
-                         "padding": PADDING, "cell": int, "text": str}
+                         "padding": PADDING, "cell": int, "text": str,
+                         "offset": PairType(minimum=0)}
 
 
 def _option(flag: Flag) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -112,20 +121,72 @@ def flag_options(flags: tuple[Flag, ...]) -> Callable[[Callable[..., Any]], Call
     return add
 
 
-layer_options = flag_options(Conv2d.flags)
+# Every kind's flags, once each, in the kinds' order (a flag two kinds share is Conv2d's).
+_BY_FIELD: dict[str, Flag] = {}
+for _kind in KINDS.values():
+    for _flag in _kind.flags:
+        _BY_FIELD.setdefault(_flag.field, _flag)
+LAYER_FLAGS: tuple[Flag, ...] = tuple(_BY_FIELD.values())
+LAYER_FIELDS = tuple(_BY_FIELD)
+
+
+def layer_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--layer``, ``--torch`` and every kind's flags."""
+    command = flag_options(LAYER_FLAGS)(command)
+    command = click.option(
+        "--torch", "torch_line", metavar="'nn.X(...)'",
+        help="The layer as PyTorch writes it, e.g. 'nn.ConvTranspose2d(2, 1, 3, stride=2)' "
+             "(nn.Conv2d, nn.ConvTranspose2d, nn.MaxPool2d, nn.AvgPool2d, nn.Conv1d; "
+             "literals only), on an input of --size (and --in-channels for pooling).")(command)
+    return click.option(
+        "--layer", "kind", type=click.Choice(list(KINDS)), default="conv2d",
+        show_default=True,
+        help="The layer kind. The defaults shown are conv2d's (the article's headline "
+             "layer); another kind starts from its own (README).")(command)
+
+
+def _given(names: tuple[str, ...]) -> set[str]:
+    """The options of ``names`` the command line gives (not left at their defaults)."""
+    ctx = click.get_current_context()
+    return {name for name in names
+            if ctx.get_parameter_source(name) is not ParameterSource.DEFAULT}
+
+
 value_options = flag_options(VALUE_FLAGS)
 
 
-def _layer_and_values(layer: dict[str, Any], values: dict[str, Any]
-                      ) -> tuple[Conv2d, Values | None]:
+def _layer(arguments: dict[str, Any], given: set[str] | None = None) -> WindowLayer:
+    """The layer the command line describes (its layer options are popped): ``--torch``'s
+    line, else the ``--layer`` kind from the flags given (``given``: those the command
+    line gives, by default), its own defaults for the others."""
+    kind, line = arguments.pop("kind"), arguments.pop("torch_line")
+    values = {name: arguments.pop(name) for name in LAYER_FIELDS}
+    given = _given(LAYER_FIELDS) if given is None else given
+    if line is None:
+        return make_layer(kind, **{name: values[name] for name in given})
+    extra = sorted(given - {"input_size", "in_channels"})
+    if extra:
+        raise click.UsageError(f"--torch gives the layer: drop --{extra[0].replace('_', '-')} "
+                               f"(only --size and --in-channels go with it)")
+    kind_class, _ = parse_torch(line)
+    if kind_class.kind != kind and _given(("kind",)):
+        raise click.UsageError(f"--layer {kind} disagrees with --torch's "
+                               f"nn.{kind_class.torch_name}: drop --layer")
+    size = values["input_size"] if "input_size" in given else kind_class.defaults["input_size"]
+    return layer_from_torch(line, size, values["in_channels"] if "in_channels" in given
+                            else None)
+
+
+def _layer_and_values(arguments: dict[str, Any], values: dict[str, Any]
+                      ) -> tuple[WindowLayer, Values | None]:
     """The layer and its values from the options; ``--input`` sets the channels and size
     the command line does not give."""
+    given = _given(LAYER_FIELDS)
     if values["input"] is not None:
-        ctx = click.get_current_context()
-        given = {name for name in layer
-                 if ctx.get_parameter_source(name) is not ParameterSource.DEFAULT}
-        layer, values["input"] = fit_input(layer, given, values["input"])
-    spec = Conv2d(**layer)
+        fitted, values["input"] = fit_input(arguments, given, values["input"])
+        arguments.update(fitted)
+        given |= {"in_channels", "input_size"}
+    spec = _layer(arguments, given)
     return spec, values_for(spec, **values)
 
 
@@ -151,7 +212,7 @@ def cli() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def shape(as_json: bool, **layer: Any) -> None:
     """Print the output shape (with its formula), parameters, MACs and frame count."""
-    spec = Conv2d(**layer)
+    spec = _layer(layer)
     if as_json:
         click.echo(json.dumps(spec.summary()))
     else:

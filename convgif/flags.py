@@ -16,7 +16,8 @@ from typing import Any
 #   "pair"   3, 3,2 or 3x2 (>= 1)     "padding" like pair (>= 0), or 'same'/'valid'
 #   "switch" --name/--no-name         "choice"  one of ``choices``
 #   "cell"   an integer, or unset        "text"    a string (a file name, a list)
-KINDS = ("count", "int", "pair", "padding", "switch", "choice", "cell", "text")
+#   "offset" like pair, >= 0
+KINDS = ("count", "int", "pair", "padding", "switch", "choice", "cell", "text", "offset")
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from PIL import Image
 from .animate import render
 from .gallery_entries import SECTIONS, Animation, Figure, Section
 from .gallery_page import README, readme
-from .layers import Conv2d, ConvgifError, positive_int
+from .layers import ConvgifError, WindowLayer, positive_int
 from .plots import plot, sweep, write_csv
 from .progress import ProgressCallback
 from .writers import atomic_output
@@ -83,7 +83,7 @@ def files(sections: Sequence[Section] = SECTIONS) -> list[str]:
 # -- making the files -------------------------------------------------------------------------
 
 
-def _render_bytes(spec: Conv2d, options: dict[str, Any], format: str = "gif") -> bytes:
+def _render_bytes(spec: WindowLayer, options: dict[str, Any], format: str = "gif") -> bytes:
     """One animation's bytes, rendered in memory."""
     buffer = io.BytesIO()
     render(spec, buffer, format=format, **options)

@@ -14,7 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from .layers import Conv2d, OptionError
+from .layers import KINDS, OptionError, WindowLayer
 from .options import NAMES
 from .plots import ARGUMENTS
 from .values import NAMES as VALUE_NAMES
@@ -28,7 +28,9 @@ ALSO: dict[str, str] = {"webp": "WebP", "html": "HTML player"}  # formats beside
 
 @dataclass(frozen=True)
 class Animation:
-    """One layer of the article as a GIF: ``layer`` holds :class:`Conv2d` keyword arguments.
+    """One layer as a GIF: ``layer`` holds the keyword arguments of the layer kind ``kind``
+    (``"conv2d"``, ``"conv-transpose2d"``, ... of :data:`convgif.layers.KINDS`).
+    ``name`` replaces the slug in the file name (conv_arithmetic's names).
 
     ``options`` are :func:`convgif.render` keyword arguments (not ``theme``:
     ``dark=True`` adds a dark-theme copy). ``values`` are
@@ -46,6 +48,8 @@ class Animation:
     dark: bool = False
     values: dict[str, Any] = field(default_factory=dict)
     also: tuple[str, ...] = ()
+    kind: str = "conv2d"
+    name: str | None = None
 
     def __post_init__(self) -> None:
         unknown = sorted(set(self.also) - set(ALSO))
@@ -64,9 +68,12 @@ class Animation:
         _ = self.spec  # a layer PyTorch refuses fails on import, naming the rule
 
     @cached_property
-    def spec(self) -> Conv2d:
+    def spec(self) -> WindowLayer:
         """The layer."""
-        return Conv2d(**self.layer)
+        if self.kind not in KINDS:
+            raise OptionError(f"gallery entry {self.title!r}: kind={self.kind!r} must be one "
+                              f"of {', '.join(KINDS)}")
+        return KINDS[self.kind](**self.layer)
 
     def value_options(self, root: Path) -> dict[str, Any]:
         """The value options, with an ``input`` file's name made absolute from ``root``."""
@@ -83,7 +90,7 @@ class Animation:
     def file(self, theme: str = "light", format: str = "gif") -> str:
         """The file name in one theme: ``<slug>.gif``, with ``-values`` (with values)
         and ``-dark`` (dark theme) before the extension, ``.gif`` or ``format``'s."""
-        parts = [self.spec.slug, *(["values"] if self.values else []),
+        parts = [self.name or self.spec.slug, *(["values"] if self.values else []),
                  *([theme] if theme != "light" else [])]
         return "-".join(parts) + "." + format
 
@@ -323,4 +330,84 @@ SECTIONS: tuple[Section, ...] = (
              "it copies is marked in the corner.",
         side_by_side=True,
     ),
+)
+
+
+# conv_arithmetic's animations (Dumoulin and Visin, "A guide to convolution arithmetic for
+# deep learning"): name, input size, kernel, padding, stride, and dilation or output padding.
+_ARITHMETIC = (
+    ("no_padding_no_strides", 4, 3, 0, 1, 1, "A 3x3 kernel over a 4x4 input, no padding, "
+     "stride 1: a 2x2 output."),
+    ("arbitrary_padding_no_strides", 5, 4, 2, 1, 1, "A 4x4 kernel over a 5x5 input padded by "
+     "2: the output, 6x6, is larger than the input."),
+    ("same_padding_no_strides", 5, 3, 1, 1, 1, "Half padding: a 3x3 kernel with padding 1 "
+     "keeps the 5x5 size."),
+    ("full_padding_no_strides", 5, 3, 2, 1, 1, "Full padding: padding K-1 = 2 lets the "
+     "kernel meet every input cell at every tap, a 7x7 output."),
+    ("no_padding_strides", 5, 3, 0, 2, 1, "Stride 2 over a 5x5 input: a 2x2 output."),
+    ("padding_strides", 5, 3, 1, 2, 1, "Padding 1 and stride 2 over a 5x5 input: 3x3."),
+    ("padding_strides_odd", 6, 3, 1, 2, 1, "A 6x6 input, padding 1, stride 2: the last row "
+     "and column of the padding are never read."),
+    ("dilation", 7, 3, 0, 1, 2, "Dilation 2 spreads a 3x3 kernel over 5x5 cells of the 7x7 "
+     "input: a 3x3 output."),
+)
+_TRANSPOSED = (
+    ("no_padding_no_strides_transposed", 2, 3, 0, 1, 0, "The transpose of a 3x3 kernel over "
+     "a 4x4 input: a stride-1 convolution over the 2x2 input with 2 zeros of padding all "
+     "round gives 4x4."),
+    ("arbitrary_padding_no_strides_transposed", 6, 4, 2, 1, 0, "Padding 2 takes 2 rows and "
+     "columns off the full convolution: 6x6 in, 5x5 out."),
+    ("same_padding_no_strides_transposed", 5, 3, 1, 1, 0, "Half padding keeps the size, "
+     "transposed too: 5x5 in, 5x5 out."),
+    ("full_padding_no_strides_transposed", 7, 3, 2, 1, 0, "Full padding transposed: no "
+     "implicit padding at all, 7x7 in, 5x5 out."),
+    ("no_padding_strides_transposed", 2, 3, 0, 2, 0, "Stride 2, transposed: one zero "
+     "inserted between the input cells, 2x2 in, 5x5 out."),
+    ("padding_strides_transposed", 3, 3, 1, 2, 0, "Stride 2 and padding 1, transposed: "
+     "zeros inserted, one ring of padding, 3x3 in, 5x5 out."),
+    ("padding_strides_odd_transposed", 3, 3, 1, 2, 1, "As above with output_padding=1: a "
+     "row and a column more at the bottom and right give the 6x6 of the odd case."),
+)
+
+SECTIONS += (
+    Section("conv_arithmetic, labelled", (
+        *(Animation(name.replace("_", " "), text,
+                    dict(in_channels=1, out_channels=1, kernel_size=k, input_size=size,
+                         stride=s, padding=p, dilation=d, bias=False),
+                    dark=True, name=name)
+          for name, size, k, p, s, d, text in _ARITHMETIC),
+        *(Animation(name.replace("_", " "), text,
+                    dict(in_channels=1, out_channels=1, kernel_size=k, input_size=size,
+                         stride=s, padding=p, output_padding=op, bias=False),
+                    dark=True, name=name, kind="conv-transpose2d")
+          for name, size, k, p, s, op, text in _TRANSPOSED),
+    ), text="conv_arithmetic's fifteen animations of convolutions and transposed "
+            "convolutions, under their file names, with what they leave out: which grid is "
+            "the input and which the output, the shapes, the padding, and the zeros a "
+            "transposed convolution inserts between input cells. Each transposed convolution "
+            "is drawn as conv_arithmetic teaches it: the stride-1 convolution over the input "
+            "with zeros inserted and around it, with the kernel flipped."),
+    Section("Pooling", (
+        Animation(
+            "Max pooling",
+            "conv_arithmetic's numerical max pooling: a 3x3 window, stride 1, over its 5x5 "
+            "input; each output is the largest of the 9 cells, marked.",
+            dict(kernel_size=3, input_size=5, stride=1), kind="max-pool2d", dark=True,
+            values=dict(input="examples/inputs/numerical.npy"), name="numerical_max_pooling"),
+        Animation(
+            "Average pooling",
+            "The same window averaging: each output is the sum of 9 cells divided by 9, as "
+            "the formula shows.",
+            dict(kernel_size=3, input_size=5, stride=1), kind="avg-pool2d", dark=True,
+            values=dict(input="examples/inputs/numerical.npy"),
+            name="numerical_average_pooling"),
+    )),
+    Section("Conv1d", (
+        Animation(
+            "A 1D convolution",
+            "Two channels of length 12, padding 1, stride 2: each output cell sums 2 x 3 "
+            "products along the sequence.",
+            dict(in_channels=2, out_channels=2, kernel_size=3, input_size=12, stride=2,
+                 padding=1), kind="conv1d", dark=True, values=dict(values=True)),
+    )),
 )

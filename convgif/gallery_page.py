@@ -8,8 +8,9 @@ import shlex
 from collections.abc import Sequence
 
 from .animate import default_name
+from .flags import pair_text
 from .gallery_entries import ALSO, SECTIONS, Animation, Figure, Section
-from .layers import DEFAULTS, Conv2d
+from .layers import make_layer
 from .options import FLAGS as OPTION_FLAGS
 from .options import RenderOptions
 from .plots import DEFAULT_PLANS
@@ -23,14 +24,23 @@ def command(animation: Animation, theme: str = "light", format: str = "gif") -> 
     current folder.
 
     It holds every option that differs from the command's defaults (the headline
-    layer, light theme, output ``<slug>.gif``).
+    layer, light theme, output ``<slug>.gif``); a kind other than Conv2d is given
+    as its ``nn.`` line (``--torch``) on its input (``--size``).
     """
-    spec, default = animation.spec, Conv2d(**DEFAULTS)  # type: ignore[arg-type]
+    spec = animation.spec
     words = ["convgif", "render"]
-    for flag in spec.flags:
-        value = getattr(spec, flag.field)
-        if value != getattr(default, flag.field):
-            words += flag.words(value)
+    if spec.kind == "conv2d":
+        default = make_layer("conv2d")
+        for flag in spec.flags:
+            value = getattr(spec, flag.field)
+            if value != getattr(default, flag.field):
+                words += flag.words(value)
+    else:  # the layer as PyTorch writes it, on its input
+        words += ["--torch", spec.torch_repr()]
+        if "input" not in animation.values:
+            words += ["--size", pair_text(spec.input_size)]
+            if spec.torch_parameters[0] != "in_channels" and spec.in_channels != 1:
+                words += ["--in-channels", str(spec.in_channels)]
     changed = RenderOptions.of({**animation.options, "theme": theme}).changed()
     for flag in OPTION_FLAGS:
         if flag.field in changed:
@@ -123,7 +133,8 @@ def readme(sections: Sequence[Section] = SECTIONS) -> str:
         "# Gallery",
         "",
         "Every animation of the article, in its order, and the figure of each `nn.Conv2d` "
-        "argument. Everything in this folder is made by `convgif gallery` from one "
+        "argument; then conv_arithmetic's animations labelled, pooling and a 1D "
+        "convolution. Everything in this folder is made by `convgif gallery` from one "
         "declaration, [`convgif/gallery_entries.py`](../convgif/gallery_entries.py); "
         "`convgif gallery --check` (run by the tests) fails when the folder and the code "
         "disagree. Each command below writes its file into the current folder (run those "

@@ -41,14 +41,20 @@ class Theme:
     negative: RGB  # the diverging ramp's end for the most negative value
     positive: RGB  # its end for the largest value
     sequential: RGB  # the sequential ramp's end (non-negative data)
+    # Colours of some layer kinds only (last in the palette, when a scene asks for them):
+    inserted: RGB  # a zero inserted between input cells (transposed convolution)
+    beyond: RGB  # past the padded input, where a ceil_mode window hangs off it
+    chosen: RGB  # the input cell a max pooling window picks
 
     def colours(self, values: bool = False) -> dict[str, RGB]:
-        """The named colours in palette order; those of values only when ``values``."""
+        """The named colours in palette order; those of values only when ``values``
+        (the kinds' own colours are never among them: see :func:`palette`)."""
         return {f.name: getattr(self, f.name) for f in fields(self)
-                if values or f.name not in VALUE_COLOURS}
+                if (values or f.name not in VALUE_COLOURS) and f.name not in KIND_COLOURS}
 
 
 VALUE_COLOURS = frozenset({"copied", "negative", "positive", "sequential"})
+KIND_COLOURS = ("inserted", "beyond", "chosen")
 RAMP_LEVELS = 12  # tints per side of a value ramp (0 is the plain cell colour)
 # The strongest tint's mix of the ramp's colour into the cell colour: text stays readable.
 RAMP_STRENGTH = {"diverging": 0.62, "sequential": 0.8}
@@ -74,6 +80,9 @@ LIGHT = Theme(
     negative=(40, 100, 210),
     positive=(215, 48, 39),
     sequential=(105, 120, 160),
+    inserted=(250, 232, 180),
+    beyond=(232, 232, 236),
+    chosen=(214, 40, 110),
 )
 
 DARK = Theme(
@@ -96,6 +105,9 @@ DARK = Theme(
     negative=(70, 140, 255),
     positive=(255, 96, 80),
     sequential=(100, 115, 150),
+    inserted=(84, 68, 30),
+    beyond=(44, 48, 56),
+    chosen=(255, 92, 160),
 )
 
 THEMES: dict[str, Theme] = {"light": LIGHT, "dark": DARK}
@@ -127,11 +139,12 @@ def _mix(a: RGB, b: RGB, t: float) -> RGB:
             round(a[2] + (b[2] - a[2]) * t))
 
 
-def palette(theme: Theme, values: bool = False) -> Palette:
+def palette(theme: Theme, values: bool = False, extra: tuple[str, ...] = ()) -> Palette:
     """Lay ``theme`` out as a fixed palette (the same theme always gives the same bytes).
 
     With ``values``, the value colours and ramps follow the plain palette's
-    entries, which keep their indices.
+    entries, which keep their indices; ``extra`` kind colours (of
+    :data:`KIND_COLOURS`) come last, so that kinds without them keep their bytes.
     """
     colours = list(theme.colours().items())
     index = {name: i for i, (name, _) in enumerate(colours)}
@@ -159,6 +172,9 @@ def palette(theme: Theme, values: bool = False) -> Palette:
         negative, positive = tints(theme.negative, signed), tints(theme.positive, signed)
         value_ramps["diverging"] = (*reversed(negative), cell, *positive)
         value_ramps["sequential"] = (cell, *tints(theme.sequential, RAMP_STRENGTH["sequential"]))
+    for name in extra:
+        index[name] = len(entries)
+        entries.append(getattr(theme, name))
     if len(entries) > MAX_COLOURS:
         raise ValueError(f"a theme needs at most {MAX_COLOURS} colours, not {len(entries)}")
     return Palette(index, ramps, b"".join(bytes(rgb) for rgb in entries), value_ramps)

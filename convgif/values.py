@@ -224,7 +224,9 @@ def values_for(layer: WindowLayer, options: ValueOptions | None = None, **given:
     output, padded = FORWARD[layer.kind](layer, x, w, b if layer.n_bias else None)
     n_out = layer.output_shape[0]
     bias = b.astype(output.dtype) if layer.n_bias else np.zeros(n_out, output.dtype)
-    integral = all(bool((a == np.round(a)).all()) for a in (x, w, b))
+    # Shown as integers only when every number is one (an average of integers is not).
+    finite_out = output[np.isfinite(output)]
+    integral = all(bool((a == np.round(a)).all()) for a in (x, w, b, finite_out))
     mode = getattr(layer, "padding_mode", "zeros")
     rows = cols = None
     if mode != "zeros":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..trace import Step
-from .canvas import copy_box, fill, grid, grid_lines, inset, line, outline, swatch, write
+from .canvas import border, copy_box, fill, grid, inset, line, outline, swatch, write
 from .scene import Scene
 
 
@@ -16,13 +16,12 @@ class Conv2dScene(Scene):
         """Padded inputs, kernels, outputs, legend and texts, nothing highlighted."""
         lay, c = self.layout, self.colour
         canvas = np.full((lay.height, lay.width), c["background"], dtype=np.uint8)
-        height, width = self.layer.axes
-        top, left = height.before, width.before
+        kinds = self.cell_colours()
         for cells in lay.inputs:
             grid(canvas, cells, c["padding"], c["grid"])
-            inner = cells.span_box(top, left, top + height.size, left + width.size)
-            fill(canvas, inset(inner, lay.scale), c["cell"])
-            grid_lines(canvas, cells, inner, c["grid"])
+            for (row, col), name in np.ndenumerate(kinds):
+                if name != "padding":
+                    fill(canvas, cells.cell_box(row, col), c[name])
         for bank in lay.kernels:
             for cells in bank:
                 grid(canvas, cells, c["kernel"], c["grid"])
@@ -43,14 +42,23 @@ class Conv2dScene(Scene):
                 fill(frame, cells.cell_box(tap.row, tap.col),
                      c["tap_padding"] if tap.padding else c["tap"])
         for out in step.outputs:
-            for kernel in lay.kernels[out.channel]:
-                grid(frame, kernel, c["kernel_active"], c["grid"])
+            self.mark_kernels(frame, out.channel)
             fill(frame, lay.outputs[out.channel].cell_box(out.row, out.col), c["current"])
         self.links(frame, state, step)
         for cells in lay.inputs:
             outline(frame, cells.span_box(top, left, bottom, right), c["footprint"],
                     2 * lay.scale)
         self.write_status(frame, step)
+
+    def mark_kernels(self, frame: np.ndarray, channel: int) -> None:
+        """Show the kernels of output ``channel`` in use: filled; a pooling operation's
+        box (its name inside) gets an inner border instead."""
+        lay, c = self.layout, self.colour
+        for kernel in lay.kernels[channel]:
+            if self.layer.weight_shape is None:
+                border(frame, inset(kernel.box, lay.scale), c["kernel_active"], 3 * lay.scale)
+            else:
+                grid(frame, kernel, c["kernel_active"], c["grid"])
 
     def links(self, frame: np.ndarray, state: np.ndarray, step: Step) -> None:
         """Lines from each footprint to its kernel and on to the output cell; kernels not

@@ -10,24 +10,27 @@ cell a padding cell copies a marked corner.
 
 from __future__ import annotations
 
+import math
 from functools import cached_property
 
 import numpy as np
 
 from ..layout import Grid, Text, ValueText
 from ..layout.numbers import formula_text, number_text, widest_number
-from ..trace import OutputCell, Step
+from ..trace import OutputCell, Step, Tap
 from ..values import Values
 from .canvas import border, centred, copy_box, corner, fill, grid_lines, outline, swatch, write
 from .conv2d import Conv2dScene
 
 
 def _ramp(array: np.ndarray) -> str:
-    return "sequential" if array.size == 0 or array.min() >= 0 else "diverging"
+    finite = array[np.isfinite(array)]  # max pooling's padding is -inf
+    return "sequential" if finite.size == 0 or finite.min() >= 0 else "diverging"
 
 
 def _scale(array: np.ndarray) -> float:
-    return float(np.abs(array).max()) if array.size else 0.0
+    finite = array[np.isfinite(array)]
+    return float(np.abs(finite).max()) if finite.size else 0.0
 
 
 class Conv2dValueScene(Conv2dScene):
@@ -68,22 +71,23 @@ class Conv2dValueScene(Conv2dScene):
         """One cell: its tint (or ``colour``) and, when numbers fit, its number."""
         box = cells.cell_box(row, col)
         fill(canvas, box, self.palette.tint(ramp, value, scale) if colour is None else colour)
-        if self.layout.number_size is not None:
+        # -inf padding (max pooling) is named by the legend, not written in every cell.
+        if self.layout.number_size is not None and math.isfinite(value):
             centred(canvas, self._text(value), box, self.layout.number_size, self.palette)
 
     def background(self) -> np.ndarray:
         """Tinted inputs (padding in its colour) and kernels, outputs not yet computed."""
         lay, c, values = self.layout, self.colour, self.numbers
         canvas = np.full((lay.height, lay.width), c["background"], dtype=np.uint8)
-        height, width = self.layer.axes
-        top, left = height.before, width.before
+        kinds = self.cell_colours()
         ramp, scale = self.shading["input"]
         for channel, cells in enumerate(lay.inputs):
-            for row in range(cells.rows):
-                for col in range(cells.cols):
-                    inside = (top <= row < top + height.size and left <= col < left + width.size)
-                    self._cell(canvas, cells, row, col, values.padded[channel, row, col], ramp,
-                               scale, None if inside else c["padding"])
+            for (row, col), name in np.ndenumerate(kinds):
+                if name == "beyond":  # nothing there: the window reads no value
+                    fill(canvas, cells.cell_box(row, col), c[name])
+                else:
+                    self._cell(canvas, cells, row, col, values.padded[channel, row, col],
+                               ramp, scale, None if name == "cell" else c[name])
             grid_lines(canvas, cells, cells.box, c["grid"])
         ramp, scale = self.shading["weight"]
         for out_channel, bank in enumerate(lay.kernels):
@@ -122,6 +126,11 @@ class Conv2dValueScene(Conv2dScene):
                 if source is not None:
                     corner(frame, cells.cell_box(source[0] + height.before,
                                                  source[1] + width.before), c["copied"])
+        if "chosen" in c:  # max pooling: the cell each window picks
+            for out in step.outputs:
+                tap = self.picked(step, out)
+                border(frame, lay.inputs[out.group].cell_box(tap.row, tap.col), c["chosen"],
+                       mark)
         marked = [frame[g.box[1]:g.box[3], g.box[0]:g.box[2]].copy() for g in lay.inputs]
         self.links(frame, state, step)
         for cells, before in zip(lay.inputs, marked, strict=True):  # lines pass behind numbers
@@ -138,6 +147,13 @@ class Conv2dValueScene(Conv2dScene):
             outline(frame, cells.span_box(top, left, bottom, right), c["footprint"], mark)
         self.write_status(frame, step)
         self.write_formulas(frame, step)
+
+    def picked(self, step: Step, out: OutputCell) -> Tap:
+        """The first tap of ``step`` holding ``out``'s value (the maximum it picks)."""
+        padded = self.numbers.padded
+        target = self.numbers.output[out.channel, out.row, out.col]
+        return next((tap for tap in step.taps if padded[out.group, tap.row, tap.col] == target),
+                    step.taps[0])
 
     def formulas(self, step: Step) -> list[str]:
         """One formula line per output cell of the step, each in the form that fits."""

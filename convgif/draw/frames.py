@@ -29,8 +29,10 @@ from .scene import Scene
 MAX_SIDE = 4096
 
 # The scene of each layer kind, and its scene with values.
-SCENES: dict[str, type[Scene]] = {"conv2d": Conv2dScene}
-VALUE_SCENES: dict[str, type[Scene]] = {"conv2d": Conv2dValueScene}
+SCENES: dict[str, type[Scene]] = {
+    kind: Conv2dScene for kind in ("conv2d", "conv-transpose2d", "max-pool2d", "avg-pool2d",
+                                   "conv1d")}
+VALUE_SCENES: dict[str, type[Scene]] = {kind: Conv2dValueScene for kind in SCENES}
 
 
 class Painter:

@@ -13,7 +13,7 @@ from abc import ABC, abstractmethod
 import numpy as np
 
 from ..layers import WindowLayer
-from ..layout import Layout, Text, ValueText, layout, status_text
+from ..layout import Layout, Text, ValueText, kind_colours, layout, status_text
 from ..options import RenderOptions
 from ..theme import THEMES, palette
 from ..trace import Step
@@ -29,7 +29,8 @@ class Scene(ABC):
         self.layer, self.options, self.values = layer, options, values
         self.layout: Layout = layout(layer, options.cell_size,
                                      self.value_text()).scaled(options.scale)
-        self.palette = palette(THEMES[options.theme], values=values is not None)
+        self.palette = palette(THEMES[options.theme], values=values is not None,
+                               extra=kind_colours(layer, values is not None))
         self.colour = self.palette.index
 
     def value_text(self) -> ValueText | None:
@@ -47,6 +48,24 @@ class Scene(ABC):
     @abstractmethod
     def advance(self, state: np.ndarray, step: Step) -> None:
         """Leave on ``state`` what ``step`` shows to the frames after it."""
+
+    def cell_colours(self) -> np.ndarray:
+        """Each input grid cell's colour name: ``cell`` (an input cell), ``inserted``
+        (a zero between input cells), ``padding``, or ``beyond`` (past the padded
+        input, where a ceil_mode window reaches)."""
+        names = []
+        for axis in self.layer.axes:
+            along = []
+            for i in range(axis.reach):
+                offset = i - axis.before
+                along.append("beyond" if i >= axis.padded else
+                             "cell" if axis.is_input(i) else
+                             "inserted" if 0 <= offset < axis.inside else "padding")
+            names.append(np.array(along, dtype=object))
+        rows, cols = names
+        rank = {"cell": 0, "inserted": 1, "padding": 2, "beyond": 3}
+        pick = np.vectorize(lambda a, b: a if rank[a] >= rank[b] else b, otypes=[object])
+        return pick(rows[:, None], cols[None, :])  # type: ignore[no-any-return]
 
     def texts(self, step: Step) -> tuple[str, ...]:
         """The step's lines of text: its status line, then any formula lines."""

@@ -5,15 +5,13 @@ kinds, and :data:`KINDS` maps each kind's command-line name to its class.
 """
 
 from .base import Layer, WindowLayer, window_layer
+from .build import KINDS, layer_from_torch, make_layer, parse_torch
 from .conv1d import Conv1d
 from .conv2d import DEFAULTS, PADDING_MODES, Conv2d, ConvSpec
 from .conv_transpose2d import ConvTranspose2d
 from .errors import ConvgifError, OptionError, SpecError
 from .geometry import Axis, PaddingLike, Pair, PairLike, as_pair, is_int, parse_pair, positive_int
 from .pooling import AvgPool2d, MaxPool2d, Pool2d
-
-KINDS: dict[str, type[WindowLayer]] = {
-    kind.kind: kind for kind in (Conv2d, ConvTranspose2d, MaxPool2d, AvgPool2d, Conv1d)}
 
 __all__ = [
     "DEFAULTS",
@@ -37,7 +35,10 @@ __all__ = [
     "WindowLayer",
     "as_pair",
     "is_int",
+    "layer_from_torch",
+    "make_layer",
     "parse_pair",
+    "parse_torch",
     "positive_int",
     "window_layer",
 ]

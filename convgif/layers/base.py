@@ -35,6 +35,11 @@ class Layer(ABC):
     kind: ClassVar[str]
     torch_name: ClassVar[str]
     flags: ClassVar[tuple[Flag, ...]]
+    # The command line's layer when a flag is not given (for ``--layer KIND``), and the
+    # torch.nn constructor's parameters in order (for a pasted ``nn.X(...)`` line).
+    defaults: ClassVar[dict[str, object]] = {}
+    work: ClassVar[str] = "MACs"  # what :attr:`macs` counts, as ``describe`` names it
+    torch_parameters: ClassVar[tuple[str, ...]] = ()
 
     @property
     @abstractmethod
@@ -133,7 +138,7 @@ class Layer(ABC):
             *(f"             {formula}" for formula in self.formulas()),
             f"parameters   {self.n_params:,} = {self.n_weights:,} weights{weights} "
             f"+ {self.n_bias:,} bias",
-            f"MACs         {self.macs:,}",
+            f"{self.work:<13}{self.macs:,}",
             f"frames       {self.n_steps:,}",
             f"caption      {self.caption}",
             f"torch        {self.torch_repr()}",

@@ -13,7 +13,7 @@ from typing import ClassVar
 
 from ..flags import Flag
 from .base import TorchArgument, WindowLayer
-from .conv2d import PADDING_MODES, PADDING_STRINGS
+from .conv2d import PADDING_MODES, PADDING_STRINGS, conv2d_flags
 from .errors import SpecError
 from .geometry import Axis, positive_int
 
@@ -54,7 +54,10 @@ class Conv1d(WindowLayer):
     torch_parameters: ClassVar[tuple[str, ...]] = (
         "in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation",
         "groups", "bias", "padding_mode")
-    flags: ClassVar[tuple[Flag, ...]] = ()  # the command line's --layer flags (cli)
+    flags: ClassVar[tuple[Flag, ...]] = conv2d_flags(
+        "in_channels", "input_size", "out_channels", "kernel_size", "stride", "padding",
+        "dilation", "groups", "bias", "padding_mode")
+    defaults: ClassVar[dict[str, object]] = DEFAULTS
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: int,
                  input_size: int, stride: int = 1, padding: int | str = 0,

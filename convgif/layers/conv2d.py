@@ -69,6 +69,10 @@ class Conv2d(WindowLayer):
 
     kind: ClassVar[str] = "conv2d"
     torch_name: ClassVar[str] = "Conv2d"
+    defaults: ClassVar[dict[str, object]] = DEFAULTS
+    torch_parameters: ClassVar[tuple[str, ...]] = (
+        "in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation",
+        "groups", "bias", "padding_mode")
     flags: ClassVar[tuple[Flag, ...]] = (
         _flag("in_channels", ("--in-channels",), "count", "Input channels (C_in)."),
         _flag("input_size", ("--size",), "pair",
@@ -300,3 +304,11 @@ class Conv2d(WindowLayer):
 
 
 ConvSpec = Conv2d  # the name convgif has always exported for this layer
+
+
+def conv2d_flags(*fields: str) -> tuple[Flag, ...]:
+    """Conv2d's flags for ``fields``, in that order: kinds that share an argument share
+    its flag (its default shown is the headline layer's)."""
+    by_field = {flag.field: flag for flag in Conv2d.flags}
+    return tuple(by_field[field] for field in fields)
+

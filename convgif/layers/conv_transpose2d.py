@@ -15,6 +15,7 @@ from typing import ClassVar
 
 from ..flags import Flag, pair_text
 from .base import TorchArgument, WindowLayer
+from .conv2d import conv2d_flags
 from .errors import SpecError
 from .geometry import Axis, Pair, PairLike, as_pair, positive_int, show, torch_pair
 
@@ -45,7 +46,13 @@ class ConvTranspose2d(WindowLayer):
     torch_parameters: ClassVar[tuple[str, ...]] = (
         "in_channels", "out_channels", "kernel_size", "stride", "padding", "output_padding",
         "groups", "bias", "dilation", "padding_mode")
-    flags: ClassVar[tuple[Flag, ...]] = ()
+    flags: ClassVar[tuple[Flag, ...]] = (
+        *conv2d_flags("in_channels", "input_size", "out_channels", "kernel_size", "stride",
+                      "padding", "dilation", "groups", "bias"),
+        Flag("output_padding", ("--output-padding",), "offset",
+             "Output padding (conv-transpose2d): rows and columns added at the bottom and "
+             "right, smaller than the stride or the dilation.", "0", "OP"))
+    defaults: ClassVar[dict[str, object]] = DEFAULTS
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: PairLike,
                  input_size: PairLike, stride: PairLike = 1, padding: PairLike = 0,

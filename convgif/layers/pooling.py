@@ -17,6 +17,7 @@ from typing import ClassVar
 
 from ..flags import Flag, pair_text
 from .base import TorchArgument, WindowLayer
+from .conv2d import conv2d_flags
 from .errors import SpecError
 from .geometry import Axis, Pair, PairLike, as_pair, is_int, positive_int, show, torch_pair
 
@@ -24,6 +25,14 @@ DEFAULTS: dict[str, object] = {
     "in_channels": 1, "kernel_size": 2, "input_size": 5, "stride": None, "padding": 0,
     "dilation": 1, "ceil_mode": False, "count_include_pad": True, "divisor_override": None,
 }
+CEIL_MODE = Flag("ceil_mode", ("--ceil-mode",), "switch",
+                 "Pooling: keep a last window that hangs off the padded input when it "
+                 "starts inside the input or its left padding.", False)
+COUNT_INCLUDE_PAD = Flag("count_include_pad", ("--count-include-pad",), "switch",
+                         "avg-pool2d: count padding cells in a window's divisor.", True)
+DIVISOR_OVERRIDE = Flag("divisor_override", ("--divisor-override",), "cell",
+                        "avg-pool2d: divide every window's sum by N.", None, "N",
+                        show_default=False)
 
 
 @dataclass(frozen=True, init=False)
@@ -118,6 +127,8 @@ class Pool2d(WindowLayer):
         return f"{self.input_shape}, padded to {padded} ({self.padding_value})"
 
     padding_value: ClassVar[str]
+    operation: ClassVar[str]  # what a window does: "max", "mean"
+    work: ClassVar[str] = "reads"
 
     def base_caption(self) -> list[tuple[str, str]]:
         """Shapes, K, P and S."""
@@ -150,10 +161,15 @@ class MaxPool2d(Pool2d):
     """One ``nn.MaxPool2d`` layer on one (C, H, W) input."""
 
     kind: ClassVar[str] = "max-pool2d"
+    operation: ClassVar[str] = "max"
     torch_name: ClassVar[str] = "MaxPool2d"
     torch_parameters: ClassVar[tuple[str, ...]] = (
         "kernel_size", "stride", "padding", "dilation", "return_indices", "ceil_mode")
-    flags: ClassVar[tuple[Flag, ...]] = ()
+    flags: ClassVar[tuple[Flag, ...]] = (
+        *conv2d_flags("in_channels", "input_size", "kernel_size", "stride", "padding",
+                      "dilation"), CEIL_MODE)
+    defaults: ClassVar[dict[str, object]] = {
+        k: v for k, v in DEFAULTS.items() if k not in ("count_include_pad", "divisor_override")}
     padding_value: ClassVar[str] = "-inf"
 
     def __init__(self, kernel_size: PairLike, input_size: PairLike, in_channels: int = 1,
@@ -194,11 +210,16 @@ class AvgPool2d(Pool2d):
     divisor_override: int | None
 
     kind: ClassVar[str] = "avg-pool2d"
+    operation: ClassVar[str] = "mean"
     torch_name: ClassVar[str] = "AvgPool2d"
     torch_parameters: ClassVar[tuple[str, ...]] = (
         "kernel_size", "stride", "padding", "ceil_mode", "count_include_pad",
         "divisor_override")
-    flags: ClassVar[tuple[Flag, ...]] = ()
+    flags: ClassVar[tuple[Flag, ...]] = (
+        *conv2d_flags("in_channels", "input_size", "kernel_size", "stride", "padding"),
+        CEIL_MODE, COUNT_INCLUDE_PAD, DIVISOR_OVERRIDE)
+    defaults: ClassVar[dict[str, object]] = {
+        k: v for k, v in DEFAULTS.items() if k != "dilation"}
     padding_value: ClassVar[str] = "zeros"
 
     def __init__(self, kernel_size: PairLike, input_size: PairLike, in_channels: int = 1,
@@ -258,3 +279,10 @@ class AvgPool2d(Pool2d):
                 along.append(end - start)
             counts.append(along)
         return counts[0], counts[1]
+
+    def divisor(self, row: int, col: int) -> int:
+        """What output cell (row, col)'s sum is divided by."""
+        if self.divisor_override is not None:
+            return self.divisor_override
+        rows, cols = self.divisors()
+        return rows[row] * cols[col]

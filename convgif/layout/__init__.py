@@ -19,7 +19,9 @@ COMFORT_SIDE = 1400  # the automatic cell size shrinks until the canvas fits thi
 
 # Each layer kind's layout: (layer, cell px, values' text or None) -> Layout.
 LAYOUTS: dict[str, Callable[[WindowLayer, int, ValueText | None], Layout]] = {
-    "conv2d": conv2d.place}
+    kind: conv2d.place for kind in ("conv2d", "conv-transpose2d", "max-pool2d", "avg-pool2d",
+                                    "conv1d")}
+kind_colours = conv2d.kind_colours
 
 
 def layout(layer: WindowLayer, cell_size: int | None = None, text: ValueText | None = None
@@ -45,5 +47,17 @@ def layout(layer: WindowLayer, cell_size: int | None = None, text: ValueText | N
     return placed
 
 
-__all__ = ["LAYOUTS", "MIN_AUTO_CELL", "Box", "Grid", "Layout", "Slots", "Swatch", "Text",
-           "ValueText", "layout", "status_text"]
+__all__ = [
+    "LAYOUTS",
+    "MIN_AUTO_CELL",
+    "Box",
+    "Grid",
+    "Layout",
+    "Slots",
+    "Swatch",
+    "Text",
+    "ValueText",
+    "kind_colours",
+    "layout",
+    "status_text",
+]

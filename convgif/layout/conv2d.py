@@ -55,8 +55,10 @@ RAMP_SWATCHES = 4  # a ramp's bar is this many swatches wide
 
 def _legend(layer: WindowLayer, text: ValueText | None) -> list[tuple[str, str, str]]:
     """The legend entries this layer's frames show."""
-    padded = any(axis.before or axis.after for axis in layer.axes)
+    padded = any(axis.before > 0 or axis.after > 0 for axis in layer.axes)
     copies = getattr(layer, "padding_mode", "zeros") != "zeros"
+    pooled = layer.weight_shape is None
+    fill = getattr(layer, "padding_value", "zeros")
     entries = []
     for colour, label, style in (LEGEND if text is None else VALUE_LEGEND):
         if colour in PADDING_ONLY and not padded:
@@ -64,8 +66,31 @@ def _legend(layer: WindowLayer, text: ValueText | None) -> list[tuple[str, str, 
         if (colour == "copied" and not copies) or (style == "ramp" and text is not None
                                                    and colour not in text.ramps):
             continue
+        if colour == "padding" and fill != "zeros":
+            label = f"padding ({fill})"
+        if colour == "kernel_active" and pooled:
+            label = "in use"
+        if colour == "tap_padding" and any(axis.spread > 1 for axis in layer.axes):
+            label = "padding or inserted zero read by the kernel"
         entries.append((colour, label, style))
+        if colour == "padding":
+            entries += [entry for entry, wanted in (
+                (("inserted", "zero inserted between input cells", "fill"),
+                 any(axis.spread > 1 for axis in layer.axes)),
+                (("beyond", "past the input (ceil_mode)", "fill"),
+                 any(axis.reach > axis.padded for axis in layer.axes)),
+                (("chosen", "the maximum, picked", "border"),
+                 text is not None and getattr(layer, "operation", "") == "max"),
+            ) if wanted]
     return entries
+
+
+def kind_colours(layer: WindowLayer, values: bool) -> tuple[str, ...]:
+    """The kind colours (``theme.KIND_COLOURS``) this layer's frames use, in palette order."""
+    used = {"inserted": any(axis.spread > 1 for axis in layer.axes),
+            "beyond": any(axis.reach > axis.padded for axis in layer.axes),
+            "chosen": values and getattr(layer, "operation", "") == "max"}
+    return tuple(name for name, wanted in used.items() if wanted)
 
 
 def _channels(kind: str, first: int, count: int) -> str:
@@ -84,21 +109,31 @@ def place(layer: WindowLayer, cell: int, text: ValueText | None = None) -> Layou
     size = font_size(cell)
     lh = line_height(size)
     margin = max(16, cell)
-    (hp, wp), (oh, ow) = layer.padded_size, layer.output_size
+    (hp, wp), (oh, ow) = (axis.reach for axis in layer.axes), layer.output_size
     kh, kw = (axis.kernel for axis in layer.axes)
+    operation = getattr(layer, "operation", None)  # pooling: no kernels, the operation
     g, cg, og = layer.groups, layer.in_per_group, layer.out_per_group
     channel_gap = max(cell // 2, 8)
     kernel_gap = max(cell // 2, 6)
     in_w, in_h = wp * cell + 1, hp * cell + 1
-    k_w, k_h = kw * cell + 1, kh * cell + 1
+    if operation is not None:
+        side = max(2 * cell, text_width(operation, size) + 12)
+        k_w = k_h = side + 1
+    else:
+        k_w, k_h = kw * cell + 1, kh * cell + 1
     out_w, out_h = ow * cell + 1, oh * cell + 1
     bank_w = og * k_w + (og - 1) * kernel_gap
 
     headers = [
         ("input", str(layer.input_shape)),
-        ("kernels", str(layer.weight_shape)),
+        ("kernels", str(layer.weight_shape)) if operation is None else
+        ("operation", f"{operation} of {kh}x{kw}"),
         ("output", str(layer.output_shape)),
     ]
+    if any(axis.spread > 1 for axis in layer.axes):
+        inside = "x".join(str(axis.inside) for axis in layer.axes)
+        headers[0] = ("input", f"{layer.input_shape}, zeros inserted: {inside}")
+        headers[1] = ("kernels (flipped)", str(layer.weight_shape))
     header_w = [max(text_width(a, size), text_width(b, size)) for a, b in headers]
     base_gap = max(3 * cell, 48)
     gap1 = max(base_gap, header_w[0] - in_w + 16)
@@ -162,7 +197,12 @@ def place(layer: WindowLayer, cell: int, text: ValueText | None = None) -> Layou
             ky = gy + (in_h - k_h) // 2
             for j in range(og):
                 kx = ox + x_k + j * (k_w + kernel_gap)
-                kernels[gi * og + j].append(Grid(kx, ky, kh, kw, cell))
+                if operation is None:
+                    kernels[gi * og + j].append(Grid(kx, ky, kh, kw, cell))
+                else:
+                    kernels[gi * og + j].append(Grid(kx, ky, 1, 1, k_w - 1))
+                    texts.append(Text(operation, kx + (k_w - text_width(operation, size)) // 2,
+                                      ky + (k_h - lh) // 2, size, "text"))
         for j in range(og):
             outputs.append(Grid(ox + x_out, out_top + out_offsets[j], oh, ow, cell))
         y += block + (2 * cell + 8 if gi < g - 1 else 0)

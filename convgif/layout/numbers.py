@@ -49,9 +49,10 @@ def _signed(parts: Iterable[str]) -> str:
 
 def widest_number(values: Values, decimals: int) -> str:
     """The widest text of any input, weight or output number (what a cell must hold)."""
+    finite = [array[np.isfinite(array)] for array in (values.padded, values.weight,
+                                                       values.output)]
     texts = {number_text(float(v), decimals, values.integral)
-             for array in (values.padded, values.weight, values.output)
-             for v in (array.min(), array.max())}
+             for array in finite if array.size for v in (array.min(), array.max())}
     texts |= {number_text(float(v), decimals, values.integral)
               for v in np.unique(np.round(values.output, decimals))[:64]}
     return max(texts, key=len)
@@ -68,6 +69,12 @@ def formula_forms(step: Step, output: OutputCell, decimals: int) -> list[str]:
 
     terms: list[Term] = step.terms(output)
     head = f"output[{output.channel}, {output.row}, {output.col}] = "
+    operation = getattr(values.layer, "operation", None)
+    if operation is not None:  # pooling: no weights, the window's values
+        return _pooling_forms(head, operation, [text(t.input) for t in terms],
+                              text(math.fsum(t.input for t in terms)),
+                              getattr(values.layer, "divisor", lambda r, c: 1)(
+                                  output.row, output.col), text(step.value(output)))
     bias = text(values.bias[output.channel]) if values.layer.n_bias else None
     result = f" = {text(step.value(output))}"
 
@@ -86,6 +93,17 @@ def formula_forms(step: Step, output: OutputCell, decimals: int) -> list[str]:
     total = text(math.fsum(t.product for t in terms))
     forms.append(head + with_bias(f"({len(terms)} products: {total})") + result)
     return forms
+
+
+def _pooling_forms(head: str, operation: str, inputs: list[str], total: str, divisor: int,
+                   result: str) -> list[str]:
+    """A pooling window's formula: ``max(a, b, ...)`` or ``(a + b + ...) / divisor``,
+    then shorter forms."""
+    if operation == "max":
+        return [f"{head}max({', '.join(inputs)}) = {result}",
+                f"{head}max of {len(inputs)} values = {result}"]
+    return [f"{head}({_signed(inputs)}) / {divisor} = {result}",
+            f"{head}({len(inputs)} values: {total}) / {divisor} = {result}"]
 
 
 def formula_text(step: Step, output: OutputCell, decimals: int, width: int, size: int) -> str:
