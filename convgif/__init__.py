@@ -1,15 +1,19 @@
 """convgif: see what a 2D convolution layer does in the forward pass.
 
 The public API: :class:`ConvSpec` (a validated ``nn.Conv2d`` layer on an input,
-also named :class:`Conv2d`), :func:`conv2d` (a NumPy convolution with PyTorch's
-semantics), :func:`trace` (the sliding steps), :func:`frames` (the animation's
-frames as PIL images) and :func:`render` (the animation, written atomically to
-a file or to a stream); :func:`stills` writes chosen frames as PNG images.
+also named :class:`Conv2d`) and the other layer kinds (:class:`ConvTranspose2d`,
+:class:`MaxPool2d`, :class:`AvgPool2d`, :class:`Conv1d`; :func:`make_layer` by
+kind name, :func:`layer_from_torch` from an ``nn.`` line or a live module),
+:func:`conv2d` and its kin (NumPy functions with PyTorch's semantics),
+:func:`trace` (the sliding steps), :func:`frames` (the animation's frames as PIL
+images) and :func:`render` (the animation, written atomically to a file or to a
+stream); :func:`stills` writes chosen frames as PNG images.
 :class:`RenderOptions` declares the render options,
 :class:`ValueOptions` where the numbers come from; :func:`values_for` gives a
 layer's :class:`Values` (input, weights, bias, the engine's outputs) and
 :func:`read_input` reads an input from a ``.npy`` file or an image. In Jupyter,
-:func:`show` displays an animation inline, and layers display their summary.
+:func:`show` displays an animation inline, and layers display their summary;
+:func:`values_from_torch` takes a live module's weights as the values.
 """
 
 from .animate import Rendered, frame_indices, render, stills
@@ -27,11 +31,13 @@ from .layers import (
     MaxPool2d,
     OptionError,
     SpecError,
+    layer_from_torch,
+    make_layer,
 )
 from .notebook import Inline, show
 from .options import RenderOptions
 from .trace import OutputCell, Read, Step, Tap, Term, trace
-from .values import ValueOptions, Values, fit_input, values_for
+from .values import ValueOptions, Values, fit_input, values_for, values_from_torch
 
 __all__ = [
     "AvgPool2d",
@@ -61,6 +67,8 @@ __all__ = [
     "fit_input",
     "frame_indices",
     "frames",
+    "layer_from_torch",
+    "make_layer",
     "max_pool2d",
     "read_input",
     "render",
@@ -68,5 +76,6 @@ __all__ = [
     "stills",
     "trace",
     "values_for",
+    "values_from_torch",
 ]
 __version__ = "0.1.0"

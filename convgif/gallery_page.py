@@ -38,7 +38,8 @@ def command(animation: Animation, theme: str = "light", format: str = "gif") -> 
     else:  # the layer as PyTorch writes it, on its input
         words += ["--torch", spec.torch_repr()]
         if "input" not in animation.values:
-            words += ["--size", pair_text(spec.input_size)]
+            size = spec.input_shape[1:]
+            words += ["--size", pair_text(size) if len(size) == 2 else str(size[0])]
             if spec.torch_parameters[0] != "in_channels" and spec.in_channels != 1:
                 words += ["--in-channels", str(spec.in_channels)]
     changed = RenderOptions.of({**animation.options, "theme": theme}).changed()

@@ -252,3 +252,17 @@ def fit_input(arguments: dict[str, Any], given: Collection[str], source: Source
                           f"in_channels={arguments['in_channels']}: drop in_channels or "
                           f"give an input with that many")
     return {**arguments, "in_channels": channels, "input_size": array.shape[1:]}, array
+
+
+def values_from_torch(module: Any, layer: WindowLayer, **options: Any) -> Values:
+    """``layer``'s values with a live ``torch.nn`` module's weight and bias (see
+    :func:`convgif.layer_from_torch`); the input is seeded, or given by ``options``
+    (:class:`ValueOptions` fields such as ``input`` or ``seed``)."""
+    given: dict[str, Any] = {}
+    for name, field_name in (("weight", "weights"), ("bias", "bias_values")):
+        tensor = getattr(module, name, None)
+        if tensor is not None:
+            given[field_name] = tensor.detach().cpu().numpy()
+    values = values_for(layer, values=True, **given, **options)
+    assert values is not None  # values=True asks for them
+    return values
