@@ -22,6 +22,7 @@ from ..theme import Palette
 from ..trace import Step, trace
 from ..values import NAMES as VALUE_NAMES
 from ..values import Values, values_for
+from .conv1d import Conv1dScene, Conv1dValueScene
 from .conv2d import Conv2dScene
 from .conv2d_values import Conv2dValueScene
 from .scene import Scene
@@ -30,9 +31,11 @@ MAX_SIDE = 4096
 
 # The scene of each layer kind, and its scene with values.
 SCENES: dict[str, type[Scene]] = {
-    kind: Conv2dScene for kind in ("conv2d", "conv-transpose2d", "max-pool2d", "avg-pool2d",
-                                   "conv1d")}
-VALUE_SCENES: dict[str, type[Scene]] = {kind: Conv2dValueScene for kind in SCENES}
+    **{kind: Conv2dScene for kind in ("conv2d", "conv-transpose2d", "max-pool2d",
+                                      "avg-pool2d")},
+    "conv1d": Conv1dScene}
+VALUE_SCENES: dict[str, type[Scene]] = {
+    **{kind: Conv2dValueScene for kind in SCENES}, "conv1d": Conv1dValueScene}
 
 
 class Painter:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..layers import WindowLayer
-from . import conv2d
+from . import conv1d, conv2d
 from .parts import Box, Grid, Layout, Slots, Swatch, Text, ValueText, cell_for_number, status_text
 
 DEFAULT_CELL = 14
@@ -19,8 +19,11 @@ COMFORT_SIDE = 1400  # the automatic cell size shrinks until the canvas fits thi
 
 # Each layer kind's layout: (layer, cell px, values' text or None) -> Layout.
 LAYOUTS: dict[str, Callable[[WindowLayer, int, ValueText | None], Layout]] = {
-    kind: conv2d.place for kind in ("conv2d", "conv-transpose2d", "max-pool2d", "avg-pool2d",
-                                    "conv1d")}
+    **{kind: conv2d.place for kind in ("conv2d", "conv-transpose2d", "max-pool2d",
+                                       "avg-pool2d")},
+    "conv1d": conv1d.place}
+# The automatic cell size shrinks until the canvas fits this (px a side) for a kind.
+COMFORT: dict[str, int] = {"conv1d": conv1d.PAGE_WIDTH}
 kind_colours = conv2d.kind_colours
 
 
@@ -29,20 +32,21 @@ def layout(layer: WindowLayer, cell_size: int | None = None, text: ValueText | N
     """Place every grid, label and legend entry of ``layer``'s frames.
 
     ``cell_size`` is the side of one cell in px; None picks the largest size up
-    to 14 px (down to 6 px) that keeps the canvas within about 1400x1400 px.
+    to 14 px (down to 6 px) that keeps the canvas within about 1400x1400 px
+    (:data:`COMFORT` for kinds drawn for a page's width).
     With values (``text``), None first tries cells large enough for the widest
     number; when that canvas is too large, cells are tinted without numbers.
     """
-    place = LAYOUTS[layer.kind]
+    place, comfort = LAYOUTS[layer.kind], COMFORT.get(layer.kind, COMFORT_SIDE)
     if cell_size is not None:
         return place(layer, cell_size, text)
     if text is not None:
         placed = place(layer, max(DEFAULT_CELL, cell_for_number(text.widest)), text)
-        if max(placed.width, placed.height) <= COMFORT_SIDE:
+        if max(placed.width, placed.height) <= comfort:
             return placed
     for cell in range(DEFAULT_CELL, MIN_AUTO_CELL - 1, -1):
         placed = place(layer, cell, text)
-        if max(placed.width, placed.height) <= COMFORT_SIDE:
+        if max(placed.width, placed.height) <= comfort:
             return placed
     return placed
 

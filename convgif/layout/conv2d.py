@@ -148,28 +148,9 @@ def place(layer: WindowLayer, cell: int, text: ValueText | None = None) -> Layou
         f"{_channels('output', i * og, og)}"
         for i in range(g)
     ] if g > 1 else []
-    swatch = max(12, min(cell, lh))
-    legend_items = [(colour, label, style, text_width(label, size)
-                     + (swatch * (RAMP_SWATCHES - 1) if style == "ramp" else 0))
-                    for colour, label, style in _legend(layer, text)]
-    caption_w = text_width(layer.caption, size)
-    # The last step's status line is the widest: its numbers have the most digits.
-    last = [OutputCell(i, i * og + og - 1, oh - 1, ow - 1) for i in range(g)]
-    status_w = text_width(status_text(layer, layer.n_steps - 1, last), size)
-    formula_w = text_width(text.formula, size) if text is not None else 0
-    content_w = max([grids_w, caption_w, status_w, formula_w,
-                     *(text_width(t, size) for t in group_labels)])
+    content_w = max(grids_w, text_need(layer, text, size),
+                    *(text_width(t, size) for t in group_labels))
     width = content_w + 2 * margin
-    # Legend wraps into rows when it is wider than the content.
-    legend_rows: list[list[tuple[str, str, str, int]]] = [[]]
-    row_w = 0
-    for item in legend_items:
-        need = swatch + 6 + item[3] + (18 if legend_rows[-1] else 0)
-        if legend_rows[-1] and row_w + need > content_w:
-            legend_rows.append([])
-            row_w, need = 0, swatch + 6 + item[3]
-        legend_rows[-1].append(item)
-        row_w += need
     ox = margin + (content_w - grids_w) // 2  # grids are centred on the canvas
 
     texts: list[Text] = []
@@ -207,15 +188,53 @@ def place(layer: WindowLayer, cell: int, text: ValueText | None = None) -> Layou
             outputs.append(Grid(ox + x_out, out_top + out_offsets[j], oh, ow, cell))
         y += block + (2 * cell + 8 if gi < g - 1 else 0)
 
+    swatches, slots, height = below(layer, text, cell, margin, content_w, y, texts)
+    return Layout(layer, cell, size, width, height, tuple(inputs),
+                  tuple(tuple(k) for k in kernels), tuple(outputs), tuple(texts),
+                  tuple(swatches), slots,
+                  number_size(cell) if text is not None and number_fits(text.widest, cell)
+                  else None)
+
+
+def text_need(layer: WindowLayer, text: ValueText | None, size: int) -> int:
+    """The width the texts under the grids need: caption, the widest status line and,
+    with values, the widest formula line."""
+    og, (oh, ow) = layer.out_per_group, layer.output_size
+    # The last step's status line is the widest: its numbers have the most digits.
+    last = [OutputCell(i, i * og + og - 1, oh - 1, ow - 1) for i in range(layer.groups)]
+    return max(text_width(layer.caption, size),
+               text_width(status_text(layer, layer.n_steps - 1, last), size),
+               text_width(text.formula, size) if text is not None else 0)
+
+
+def below(layer: WindowLayer, text: ValueText | None, cell: int, margin: int,
+          content_w: int, y: int, texts: list[Text]) -> tuple[list[Swatch], Slots, int]:
+    """The status, formula, legend and caption slots under grids that end at ``y``: the
+    legend's swatches (wrapped into rows of ``content_w``), the slots and the canvas's
+    height. The caption is added to ``texts``."""
+    size = font_size(cell)
+    lh = line_height(size)
+    swatch = max(12, min(cell, lh))
+    legend_items = [(colour, label, style, text_width(label, size)
+                     + (swatch * (RAMP_SWATCHES - 1) if style == "ramp" else 0))
+                    for colour, label, style in _legend(layer, text)]
+    legend_rows: list[list[tuple[str, str, str, int]]] = [[]]
+    row_w = 0
+    for item in legend_items:
+        need = swatch + 6 + item[3] + (18 if legend_rows[-1] else 0)
+        if legend_rows[-1] and row_w + need > content_w:
+            legend_rows.append([])
+            row_w, need = 0, swatch + 6 + item[3]
+        legend_rows[-1].append(item)
+        row_w += need
     y += max(cell, 14)
     status = (margin, y, margin + content_w, y + lh)
     y += lh
-    formula_lines = g if text is not None else 0
+    formula_lines = layer.groups if text is not None else 0
     formula = (margin, y, margin + content_w, y + formula_lines * lh)
     y += formula_lines * lh
     y += max(cell // 2, 10)
     legend_top = y
-
     swatches: list[Swatch] = []
     for row in legend_rows:
         x = margin
@@ -228,12 +247,8 @@ def place(layer: WindowLayer, cell: int, text: ValueText | None = None) -> Layou
         y += lh + 6
     legend = (margin, legend_top, margin + content_w, y - 6)
     y += max(cell // 2, 6)
+    caption_w = text_width(layer.caption, size)
     caption_x = margin + (content_w - caption_w) // 2
     texts.append(Text(layer.caption, caption_x, y, size, "text"))
     caption = (caption_x, y, caption_x + caption_w, y + lh)
-    y += lh + margin
-    return Layout(layer, cell, size, width, y, tuple(inputs),
-                  tuple(tuple(k) for k in kernels), tuple(outputs), tuple(texts),
-                  tuple(swatches), Slots(status, formula, legend, caption),
-                  number_size(cell) if text is not None and number_fits(text.widest, cell)
-                  else None)
+    return swatches, Slots(status, formula, legend, caption), y + lh + margin

@@ -1,0 +1,58 @@
+"""The Conv1d scenes: Conv2d's drawing on the stacked layout, its links running down.
+
+From each input row's footprint two lines go down to the kernel it meets, and
+one line from each kernel in use down to the output cell; the lines pass behind
+the input rows they cross and behind kernels not in use.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..trace import Step
+from .canvas import copy_box, line
+from .conv2d import Conv2dScene
+from .conv2d_values import Conv2dValueScene
+from .scene import Scene
+
+
+def vertical_links(scene: Scene, frame: np.ndarray, state: np.ndarray, step: Step) -> None:
+    """The links of a stacked layout: footprints down to kernels, kernels to outputs."""
+    lay, c, s = scene.layout, scene.colour, scene.layout.scale
+    top, left, bottom, right = step.window
+    rows = [frame[g.box[1]:g.box[3], g.box[0]:g.box[2]].copy() for g in lay.inputs]
+    for channel, cells in enumerate(lay.inputs):
+        out = step.outputs[lay.input_group(channel)]
+        kernel = lay.kernels[out.channel][channel % scene.layer.in_per_group].box
+        foot = cells.span_box(top, left, bottom, right)
+        line(frame, (foot[0], foot[3] + s), (kernel[0], kernel[1] - 2 * s + 1), c["link"], s)
+        line(frame, (foot[2] - s, foot[3] + s), (kernel[2] - s, kernel[1] - 2 * s + 1),
+             c["link"], s)
+    for out in step.outputs:
+        cell = lay.outputs[out.channel].cell_box(out.row, out.col)
+        for kernel in lay.kernels[out.channel]:
+            line(frame, ((kernel.box[0] + kernel.box[2]) // 2, kernel.box[3]),
+                 ((cell[0] + cell[2]) // 2, cell[1] - 2 * s + 1), c["link"], s)
+    for cells, before in zip(lay.inputs, rows, strict=True):  # lines pass behind the rows
+        frame[cells.box[1]:cells.box[3], cells.box[0]:cells.box[2]] = before
+    active = {out.channel for out in step.outputs}
+    for channel, bank in enumerate(lay.kernels):
+        if channel not in active:
+            for kernel in bank:
+                copy_box(frame, state, kernel.box)
+
+
+class Conv1dScene(Conv2dScene):
+    """Frames of a Conv1d layer: one-row grids, stacked."""
+
+    def links(self, frame: np.ndarray, state: np.ndarray, step: Step) -> None:
+        """Footprints down to the kernels, kernels down to the output cells."""
+        vertical_links(self, frame, state, step)
+
+
+class Conv1dValueScene(Conv2dValueScene):
+    """Frames of a Conv1d layer with its numbers."""
+
+    def links(self, frame: np.ndarray, state: np.ndarray, step: Step) -> None:
+        """Footprints down to the kernels, kernels down to the output cells."""
+        vertical_links(self, frame, state, step)
