@@ -15,10 +15,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 import convgif
-from convgif.cli import main
+from convgif.cli import cli, main
 from convgif.draw import Painter
 from convgif.layers import SpecError, WindowLayer
 
@@ -262,3 +265,28 @@ def test_a_module_convgif_does_not_draw_is_named() -> None:
     torch = pytest.importorskip("torch")
     with pytest.raises(SpecError, match=r"nn\.Linear is not a layer convgif draws"):
         convgif.layer_from_torch(torch.nn.Linear(3, 2), 3)
+
+
+LINE_PIECES = st.sampled_from([
+    "nn.", "torch.nn.", "Conv2d", "ConvTranspose2d", "MaxPool2d", "AvgPool2d", "Conv1d",
+    "Linear", "(", ")", ",", " ", "3", "2", "0", "-1", "1.5", "'same'", "'x'", "True", "None",
+    "stride=", "padding=", "output_padding=", "ceil_mode=", "kernel_size=", "groups=",
+    "(2, 1)", "[3]", "{}", "lambda: 1", "__import__('os')", ".system", "*", "**", "\\x00",
+    "1e309", "9" * 30, "\n", "#",
+])
+
+
+@settings(max_examples=150, deadline=None)
+@given(pieces=st.lists(LINE_PIECES, max_size=14), junk=st.text(max_size=6))
+def test_torch_takes_any_text_in_one_line(pieces: list[str], junk: str, tmp_path_factory:
+                                          pytest.TempPathFactory) -> None:
+    line = "".join(pieces) + junk
+    folder = tmp_path_factory.mktemp("torch")
+    result = CliRunner().invoke(cli, ["shape", "--torch", line, "--size", "5"])
+    # A usage error (exit 2) or a shape; never a traceback, never a file written.
+    assert result.exit_code in (0, 2), (line, result.output)
+    if result.exit_code == 2:
+        assert result.output.strip().count("\n") <= 3  # click's usage lines and the error
+    assert not isinstance(result.exception, Exception) or isinstance(
+        result.exception, SystemExit), (line, result.exception)
+    assert list(folder.iterdir()) == []
