@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from .animate import default_name
 from .flags import pair_text
 from .gallery_entries import ALSO, SECTIONS, Animation, Figure, Section
-from .layers import make_layer
+from .layers import Pool2d, make_layer
 from .options import FLAGS as OPTION_FLAGS
 from .options import RenderOptions
 from .plots import DEFAULT_PLANS
@@ -40,7 +40,7 @@ def command(animation: Animation, theme: str = "light", format: str = "gif") -> 
         if "input" not in animation.values:
             size = spec.input_shape[1:]
             words += ["--size", pair_text(size) if len(size) == 2 else str(size[0])]
-            if spec.torch_parameters[0] != "in_channels" and spec.in_channels != 1:
+            if isinstance(spec, Pool2d) and spec.in_channels != 1:  # its line has none
                 words += ["--in-channels", str(spec.in_channels)]
     changed = RenderOptions.of({**animation.options, "theme": theme}).changed()
     for flag in OPTION_FLAGS:

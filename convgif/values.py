@@ -127,13 +127,10 @@ def _conv1d(layer: Conv1d, x: np.ndarray, w: np.ndarray, b: np.ndarray | None
             ) -> tuple[np.ndarray, np.ndarray]:
     out = conv1d(x, w, b, layer.stride, layer.padding, layer.dilation, layer.groups,
                  layer.padding_mode)
+    padding = layer.padding if isinstance(layer.padding, str) else (0, layer.padding)
     plane = Conv2d(layer.in_channels, layer.out_channels, (1, layer.kernel_size),
-                   (1, layer.input_size), (1, layer.stride), (0, layer.pads[0]),
-                   (1, layer.dilation), layer.groups, layer.bias, layer.padding_mode)
-    if layer.pads[0] != layer.pads[1]:  # 'same' with an odd total: padded as conv2d does
-        plane = Conv2d(layer.in_channels, layer.out_channels, (1, layer.kernel_size),
-                       (1, layer.input_size), 1, "same", (1, layer.dilation), layer.groups,
-                       layer.bias, layer.padding_mode)
+                   (1, layer.input_size), (1, layer.stride), padding, (1, layer.dilation),
+                   layer.groups, layer.bias, layer.padding_mode)
     return out[:, None, :], pad_input(x[None, :, None, :], plane)[0]
 
 
@@ -145,6 +142,8 @@ def _spread(layer: WindowLayer, x: np.ndarray, fill: float) -> np.ndarray:
                      np.result_type(x.dtype, np.float64) if fill != 0 else x.dtype)
     rows = [y for y in range(height.reach) if height.is_input(y)]
     cols = [c for c in range(width.reach) if width.is_input(c)]
+    if not rows or not cols:  # padding cut every input cell off
+        return padded
     first_row, first_col = rows[0] - height.before, cols[0] - width.before
     padded[:, rows[0]:rows[-1] + 1:height.spread, cols[0]:cols[-1] + 1:width.spread] = x[
         :, first_row // height.spread:first_row // height.spread + len(rows),

@@ -290,3 +290,11 @@ def test_torch_takes_any_text_in_one_line(pieces: list[str], junk: str, tmp_path
     assert not isinstance(result.exception, Exception) or isinstance(
         result.exception, SystemExit), (line, result.exception)
     assert list(folder.iterdir()) == []
+
+
+def test_a_transposed_convolution_whose_padding_cuts_every_input_cell_off() -> None:
+    layer = convgif.ConvTranspose2d(1, 1, 1, 2, stride=4, padding=1)  # sees no input cell
+    values = convgif.values_for(layer, values=True)
+    assert values is not None and layer.output_shape == (1, 3, 3)
+    assert not values.padded.any() and np.all(values.output == values.bias[0])
+    assert len(list(convgif.frames(layer, values=True))) == layer.n_steps
