@@ -23,10 +23,10 @@ def vertical_links(scene: Scene, frame: np.ndarray, state: np.ndarray, step: Ste
     rows = [frame[g.box[1]:g.box[3], g.box[0]:g.box[2]].copy() for g in lay.inputs]
     for channel, cells in enumerate(lay.inputs):
         out = step.outputs[lay.input_group(channel)]
-        kernel = lay.kernels[out.channel][channel % scene.layer.in_per_group].box
+        target = lay.kernels[out.channel][channel % scene.layer.in_per_group].box
         foot = cells.span_box(top, left, bottom, right)
-        line(frame, (foot[0], foot[3] + s), (kernel[0], kernel[1] - 2 * s + 1), c["link"], s)
-        line(frame, (foot[2] - s, foot[3] + s), (kernel[2] - s, kernel[1] - 2 * s + 1),
+        line(frame, (foot[0], foot[3] + s), (target[0], target[1] - 2 * s + 1), c["link"], s)
+        line(frame, (foot[2] - s, foot[3] + s), (target[2] - s, target[1] - 2 * s + 1),
              c["link"], s)
     for out in step.outputs:
         cell = lay.outputs[out.channel].cell_box(out.row, out.col)
