@@ -68,8 +68,8 @@ def _legend(layer: WindowLayer, text: ValueText | None) -> list[tuple[str, str, 
             continue
         if colour == "padding" and fill != "zeros":
             label = f"padding ({fill})"
-        if colour == "kernel_active" and pooled:
-            label = "in use"
+        if pooled:  # a window, no kernel
+            label = "in use" if colour == "kernel_active" else label.replace("kernel", "window")
         if colour == "tap_padding" and any(axis.spread > 1 for axis in layer.axes):
             label = "padding or inserted zero read by the kernel"
         entries.append((colour, label, style))
