@@ -298,3 +298,15 @@ def test_a_transposed_convolution_whose_padding_cuts_every_input_cell_off() -> N
     assert values is not None and layer.output_shape == (1, 3, 3)
     assert not values.padded.any() and np.all(values.output == values.bias[0])
     assert len(list(convgif.frames(layer, values=True))) == layer.n_steps
+
+
+@pytest.mark.parametrize(("layer", "values", "colour"), [
+    (convgif.MaxPool2d(3, 5, 1, stride=1), True, "chosen"),  # no padding
+    (convgif.ConvTranspose2d(1, 1, 2, 3, stride=2, padding=1), False, "inserted"),  # cut
+    (convgif.MaxPool2d(2, 5, 1, stride=2, ceil_mode=True), False, "beyond"),
+])
+def test_the_legend_names_each_kind_colour_the_frames_use(layer: WindowLayer, values: bool,
+                                                           colour: str) -> None:
+    painter = Painter.of(layer, {"values": values})
+    assert colour in {entry.colour for entry in painter.layout.swatches}
+    assert colour in painter.palette.index

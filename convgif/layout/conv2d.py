@@ -60,8 +60,17 @@ def _legend(layer: WindowLayer, text: ValueText | None) -> list[tuple[str, str, 
     pooled = layer.weight_shape is None
     fill = getattr(layer, "padding_value", "zeros")
     entries = []
+    kinds = [entry for entry, wanted in (
+        (("inserted", "zero inserted between input cells", "fill"),
+         any(axis.spread > 1 for axis in layer.axes)),
+        (("beyond", "past the input (ceil_mode)", "fill"),
+         any(axis.reach > axis.padded for axis in layer.axes)),
+        (("chosen", "the maximum, picked", "border"),
+         text is not None and getattr(layer, "operation", "") == "max"),
+    ) if wanted]
     for colour, label, style in (LEGEND if text is None else VALUE_LEGEND):
         if colour in PADDING_ONLY and not padded:
+            entries += kinds if colour == "padding" else []  # where padding would stand
             continue
         if (colour == "copied" and not copies) or (style == "ramp" and text is not None
                                                    and colour not in text.ramps):
@@ -73,15 +82,8 @@ def _legend(layer: WindowLayer, text: ValueText | None) -> list[tuple[str, str, 
         if colour == "tap_padding" and any(axis.spread > 1 for axis in layer.axes):
             label = "padding or inserted zero read by the kernel"
         entries.append((colour, label, style))
-        if colour == "padding":
-            entries += [entry for entry, wanted in (
-                (("inserted", "zero inserted between input cells", "fill"),
-                 any(axis.spread > 1 for axis in layer.axes)),
-                (("beyond", "past the input (ceil_mode)", "fill"),
-                 any(axis.reach > axis.padded for axis in layer.axes)),
-                (("chosen", "the maximum, picked", "border"),
-                 text is not None and getattr(layer, "operation", "") == "max"),
-            ) if wanted]
+        if colour == "padding":  # the kind's own cells stand beside the padding
+            entries += kinds
     return entries
 
 
