@@ -89,6 +89,10 @@ LAYER_FLAGS: dict[str, st.SearchStrategy[str]] = {
     "-d": mostly(st.one_of(st.integers(1, 3).map(str), PAIRS)),
     "-g": mostly(st.integers(1, 4).map(str)),
     "--padding-mode": mostly(st.sampled_from(["zeros", "reflect", "replicate", "circular"])),
+    "--layer": mostly(st.sampled_from(["conv2d", "conv-transpose2d", "max-pool2d",
+                                       "avg-pool2d", "conv1d"])),
+    "--output-padding": mostly(st.sampled_from(["0", "1", "1x0", "2"])),
+    "--divisor-override": mostly(st.sampled_from(["1", "4", "0", "-2"])),
 }
 RENDER_FLAGS: dict[str, st.SearchStrategy[str]] = {
     "--max-frames": mostly(st.sampled_from(["150", "100", "40", "18", "17", "1"])),
@@ -98,7 +102,9 @@ RENDER_FLAGS: dict[str, st.SearchStrategy[str]] = {
     "--cell-size": mostly(st.sampled_from(["4", "9", "3", "121"])),
     "--theme": mostly(st.sampled_from(["light", "dark"])),
 }
-SWITCHES = st.lists(st.sampled_from(["--bias", "--no-bias"]), max_size=1)
+SWITCHES = st.lists(st.sampled_from(["--bias", "--no-bias", "--ceil-mode", "--no-ceil-mode",
+                                     "--count-include-pad", "--no-count-include-pad"]),
+                   max_size=2, unique=True)
 GOOD_PATHS = ["out.gif", "with space/out put.gif", "ünï cødé/动画.GIF", "a/b/c/d.gif",
               "x.gif.gif", "-dash.gif"]
 BAD_PATHS = ["blocker/x.gif", "out.bmp", "out", "folder", "blocker"]
