@@ -10,13 +10,12 @@ from __future__ import annotations
 import numpy as np
 
 from ..trace import Step
-from .canvas import copy_box, line
+from .canvas import line
 from .conv2d import Conv2dScene
 from .conv2d_values import Conv2dValueScene
-from .scene import Scene
 
 
-def vertical_links(scene: Scene, frame: np.ndarray, state: np.ndarray, step: Step) -> None:
+def vertical_links(scene: Conv2dScene, frame: np.ndarray, state: np.ndarray, step: Step) -> None:
     """The links of a stacked layout: footprints down to kernels, kernels to outputs."""
     lay, c, s = scene.layout, scene.colour, scene.layout.scale
     top, left, bottom, right = step.window
@@ -35,11 +34,7 @@ def vertical_links(scene: Scene, frame: np.ndarray, state: np.ndarray, step: Ste
                  ((cell[0] + cell[2]) // 2, cell[1] - 2 * s + 1), c["link"], s)
     for cells, before in zip(lay.inputs, rows, strict=True):  # lines pass behind the rows
         frame[cells.box[1]:cells.box[3], cells.box[0]:cells.box[2]] = before
-    active = {out.channel for out in step.outputs}
-    for channel, bank in enumerate(lay.kernels):
-        if channel not in active:
-            for kernel in bank:
-                copy_box(frame, state, kernel.box)
+    scene.restore_idle_kernels(frame, state, step)
 
 
 class Conv1dScene(Conv2dScene):

@@ -78,9 +78,12 @@ class Conv2dScene(Scene):
                  c["link"], s)
             line(frame, (kbox[2], (kbox[1] + kbox[3]) // 2 - s // 2),
                  (cell[0] - 3 * s + 1, (cell[1] + cell[3]) // 2 - s // 2), c["link"], s)
-        # Kernels not in use stand in front of the link lines, which pass behind them.
+        self.restore_idle_kernels(frame, state, step)
+
+    def restore_idle_kernels(self, frame: np.ndarray, state: np.ndarray, step: Step) -> None:
+        """Put kernels not in use back in front of the link lines, which pass behind them."""
         active = {out.channel for out in step.outputs}
-        for channel, bank in enumerate(lay.kernels):
+        for channel, bank in enumerate(self.layout.kernels):
             if channel not in active:
                 for kernel in bank:
                     copy_box(frame, state, kernel.box)

@@ -204,6 +204,19 @@ class WindowLayer(Layer):
         if self.out_channels % self.groups:
             raise SpecError(f"groups={self.groups} must divide out_channels={self.out_channels}")
 
+    def check_padding_mode(self, mode: str, padding_text: str) -> None:
+        """Raise :class:`SpecError` when ``mode`` copies more cells than the input has:
+        'reflect' padding must be smaller than the input, 'circular' not larger."""
+        too_much = {"reflect": lambda pad, size: pad >= size,
+                    "circular": lambda pad, size: pad > size}.get(mode)
+        if too_much is None:
+            return
+        if any(too_much(max(axis.before, axis.after), axis.size) for axis in self.axes):
+            rule = "be smaller than" if mode == "reflect" else "not exceed"
+            size = "x".join(str(n) for n in self.input_shape[1:])
+            raise SpecError(f"padding={padding_text} must {rule} the input ({size}) with "
+                            f"padding_mode={mode!r}")
+
     def check_fits(self, kernel: object, dilation: object, input_size: object,
                    padding_text: str) -> None:
         """Raise :class:`SpecError` when the dilated kernel is larger than the padded input."""

@@ -88,13 +88,7 @@ class Conv1d(WindowLayer):
         self.check_groups()
         if self.padding == "same" and self.stride != 1:
             raise SpecError(f"padding='same' needs stride=1, not stride={self.stride}")
-        before, after = self.pads
-        if padding_mode == "reflect" and max(before, after) >= self.input_size:
-            raise SpecError(f"padding={self.padding!r} must be smaller than the input "
-                            f"({self.input_size}) with padding_mode='reflect'")
-        if padding_mode == "circular" and max(before, after) > self.input_size:
-            raise SpecError(f"padding={self.padding!r} must not exceed the input "
-                            f"({self.input_size}) with padding_mode='circular'")
+        self.check_padding_mode(padding_mode, repr(self.padding))
         length = self.axes[1]
         if length.footprint > length.padded:
             raise SpecError(

@@ -151,18 +151,7 @@ class Conv2d(WindowLayer):
         self.check_groups()
         if self.padding == "same" and self.stride != (1, 1):
             raise SpecError(f"padding='same' needs stride=1, not stride={show(self.stride)}")
-        top, bottom, left, right = self.pads
-        h, w = self.input_size
-        if self.padding_mode == "reflect" and (max(top, bottom) >= h or max(left, right) >= w):
-            raise SpecError(
-                f"padding={self._padding_text()} must be smaller than the input "
-                f"({h}x{w}) with padding_mode='reflect'"
-            )
-        if self.padding_mode == "circular" and (max(top, bottom) > h or max(left, right) > w):
-            raise SpecError(
-                f"padding={self._padding_text()} must not exceed the input "
-                f"({h}x{w}) with padding_mode='circular'"
-            )
+        self.check_padding_mode(self.padding_mode, self._padding_text())
         self.check_fits(self.kernel_size, self.dilation, self.input_size, self._padding_text())
 
     def _padding_text(self) -> str:

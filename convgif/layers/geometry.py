@@ -114,11 +114,15 @@ class Axis:
     def output(self) -> int:
         """The output's size along this axis: windows that fit in the padded input or,
         with ``ceil``, that start inside the input or its left padding (PyTorch's rule)."""
+        count = self._windows()
+        if self.ceil and (count - 1) * self.stride >= self.size + self.before:
+            return count - 1
+        return count
+
+    def _windows(self) -> int:
+        """Windows by the size formula alone (floor, or ceil), before ceil_mode's drop."""
         span = self.padded - self.footprint
-        if not self.ceil:
-            return span // self.stride + 1
-        count = -(-span // self.stride) + 1
-        return count - 1 if (count - 1) * self.stride >= self.size + self.before else count
+        return (-(-span // self.stride) if self.ceil else span // self.stride) + 1
 
     @property
     def reach(self) -> int:
@@ -140,7 +144,7 @@ class Axis:
         pad = f"2*{self.before}" if self.before == self.after else f"{self.before} + {self.after}"
         rounding = "ceil" if self.ceil else "floor"
         dropped = ""
-        if self.ceil and -(-(self.padded - self.footprint) // self.stride) + 1 > self.output:
+        if self._windows() > self.output:
             dropped = " (the last window would start in the padding: dropped)"
         return (
             f"{self.name} = {rounding}(({self.size} + {pad} - {self.dilation}*({self.kernel}-1)"
