@@ -33,10 +33,12 @@ from .progress import ProgressCallback
 from .writers import atomic_output
 
 DEFAULT_FOLDER = Path("gallery")
-# The repository's gallery, whose committed measurements a fresh folder's figures are drawn from.
-ROOT = Path(__file__).resolve().parents[1]
-COMMITTED = ROOT / "gallery"
-# Gallery inputs (--input files) are named from the repository's root.
+# What the gallery reads ships inside the package, so an installed convgif (not only a
+# clone) regenerates it: the input files its entries name (copies of examples/inputs/) and
+# the committed measurements its figures are drawn from (copies of gallery/plot-*.csv).
+DATA = Path(__file__).resolve().parent / "data"
+INPUTS = DATA / "inputs"
+COMMITTED = DATA / "measurements"
 FIGURE_COLOURS = 256  # figures are stored as palette PNGs: a third of the size, same look
 
 class GalleryError(ConvgifError):
@@ -108,7 +110,7 @@ def _render_all(sections: Sequence[Section], jobs: int, tick: Callable[[], None]
     """Every GIF's bytes by file name, the longest renders first, in ``jobs`` processes."""
     tasks = sorted(
         ((name, animation.spec,
-          {**animation.options, **animation.value_options(ROOT), "theme": theme}, format)
+          {**animation.options, **animation.value_options(INPUTS), "theme": theme}, format)
          for animation in entries(sections) if isinstance(animation, Animation)
          for name, theme, format in animation.renders()),
         key=lambda task: -task[1].n_steps,
@@ -129,6 +131,17 @@ def _render_all(sections: Sequence[Section], jobs: int, tick: Callable[[], None]
     finally:
         pool.shutdown(cancel_futures=True)
     return done
+
+
+def source_link(folder: Path) -> str | None:
+    """The link from ``folder``'s README to the declaration, ``convgif/gallery_entries.py``:
+    ``../convgif/gallery_entries.py`` in the repository's own ``gallery/`` beside the
+    package's sources; None (the file is named, not linked) for any other folder, where
+    no relative link would stay valid."""
+    package = Path(__file__).resolve().parent
+    if folder.resolve() == package.parent / DEFAULT_FOLDER:
+        return f"../{package.name}/gallery_entries.py"
+    return None
 
 
 def _counter(total: int, progress: ProgressCallback | None) -> Callable[[], None]:
@@ -216,7 +229,7 @@ def build(
     figures = [entry for entry in entries(sections) if isinstance(entry, Figure)]
     tick = _counter(_n_renders(sections) + len(figures), progress)
     made = _render_all(sections, workers, tick)
-    made[README] = readme(sections).encode()
+    made[README] = readme(sections, source_link(target)).encode()
     written: list[str] = []
     unchanged: list[str] = []
     for name in files(sections):
@@ -259,7 +272,7 @@ def check(
     """
     target = _folder(folder)
     made = _render_all(sections, _jobs(jobs), _counter(_n_renders(sections), progress))
-    made[README] = readme(sections).encode()
+    made[README] = readme(sections, source_link(target)).encode()
     problems = []
     for name in files(sections):
         path = target / name

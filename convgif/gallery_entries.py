@@ -34,8 +34,9 @@ class Animation:
 
     ``options`` are :func:`convgif.render` keyword arguments (not ``theme``:
     ``dark=True`` adds a dark-theme copy). ``values`` are
-    :class:`~convgif.values.ValueOptions` fields (an ``input`` file is named
-    relative to the repository's root). ``text`` is one or two sentences.
+    :class:`~convgif.values.ValueOptions` fields (an ``input`` file is named as from
+    the repository's root, ``examples/inputs/...``, as its command shows it; the gallery
+    reads the package's copy). ``text`` is one or two sentences.
     ``also`` names more formats written beside the GIF, in the light theme
     (``"webp"``, ``"html"``: the player), for the headline layer only: the
     gallery stays small.
@@ -75,11 +76,12 @@ class Animation:
                               f"of {', '.join(KINDS)}")
         return KINDS[self.kind](**self.layer)
 
-    def value_options(self, root: Path) -> dict[str, Any]:
-        """The value options, with an ``input`` file's name made absolute from ``root``."""
+    def value_options(self, inputs: Path) -> dict[str, Any]:
+        """The value options, with an ``input`` file found by its name in the folder
+        ``inputs`` (the package's copies of ``examples/inputs/``)."""
         values = dict(self.values)
         if isinstance(values.get("input"), str):
-            values["input"] = str(root / values["input"])
+            values["input"] = str(inputs / Path(values["input"]).name)
         return values
 
     @property

@@ -40,6 +40,13 @@ ARTICLE = [
 HEADLINE = "in3x7x7_out2x3x3_k3_p1_s2_d2_g1"
 
 
+def copy_gallery(folder: Path) -> None:
+    """The committed gallery copied to ``folder``, with the README a folder there gets (it
+    names the declaration without the repository's relative link)."""
+    shutil.copytree(GALLERY, folder)
+    (folder / "README.md").write_text(gallery.readme(source=None), encoding="utf-8")
+
+
 def invoke(*args: str) -> tuple[int, str]:
     """Run ``convgif ARGS`` in process; return the exit code and stdout + stderr."""
     result = CliRunner().invoke(cli, list(args), prog_name="convgif")
@@ -194,7 +201,7 @@ def test_the_committed_gallery_passes_check() -> None:
 
 def test_check_fails_naming_a_gif_with_one_byte_changed(tmp_path: Path) -> None:
     folder = tmp_path / "gallery"
-    shutil.copytree(GALLERY, folder)
+    copy_gallery(folder)
     name = "in2x7x7_out4x5x5_k3_p2_s2_d1_g2.gif"
     data = bytearray((folder / name).read_bytes())
     data[len(data) // 2] ^= 0x01
@@ -247,7 +254,7 @@ def test_regeneration_rewrites_only_changed_files_and_draws_missing_figures(
 
     monkeypatch.setattr(gallery, "plot", plot)
     folder = tmp_path / "gallery"
-    shutil.copytree(GALLERY, folder)
+    copy_gallery(folder)
     changed = "in1x9x9_out1x7x7_k3_p0_s1_d1_g1.gif"
     (folder / changed).write_bytes(b"GIF89a")
     (folder / "plot-padding.png").unlink()
@@ -377,7 +384,7 @@ def test_pooling_entries_show_conv_arithmetics_numbers() -> None:
     outputs = {}
     for entry in section.entries:
         assert isinstance(entry, Animation)
-        values = convgif.values_for(entry.spec, **entry.value_options(ROOT))
+        values = convgif.values_for(entry.spec, **entry.value_options(gallery.INPUTS))
         assert values is not None
         outputs[entry.spec.kind] = values.output[0].round(1).tolist()
     assert outputs == {"max-pool2d": [[3, 3, 3], [3, 3, 3], [3, 2, 3]],
