@@ -12,12 +12,14 @@ output row, then output column. Steps are made lazily, one per iteration.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
 from .layers import WindowLayer, window_layer
+from .layers.channels import Channels
 from .values import Values
 
 
@@ -147,32 +149,72 @@ class Step:
         return cell
 
 
-def trace(layer: WindowLayer, values: Values | None = None) -> Iterator[Step]:
+def step_count(layer: WindowLayer, channels: Channels | None = None) -> int:
+    """The steps of ``layer``'s animation: of the shown output ``channels`` (default all),
+    ``(output channels within a group) * output positions``."""
+    if channels is None:
+        return layer.n_steps
+    return len(channels.in_group(layer)) * math.prod(layer.output_size)
+
+
+class Stepper:
+    """Makes the steps of one layer by index, in any order (a step is computed, not
+    replayed): :func:`trace` walks it, stills and sped-up frames jump in it."""
+
+    def __init__(self, layer: WindowLayer, values: Values | None = None,
+                 channels: Channels | None = None) -> None:
+        self.layer, self.values = window_layer(layer), values
+        height, width = layer.axes
+        self.axes = (height, width)
+        self.rows = [height.is_input(y) for y in range(height.reach)]
+        self.cols = [width.is_input(x) for x in range(width.reach)]
+        self.in_group = (tuple(range(layer.out_per_group)) if channels is None
+                         else channels.in_group(layer))
+        shown = None if channels is None else set(channels.outputs)
+        og = layer.out_per_group
+        # The output channels of each step's channel within its group, group by group.
+        self.outputs_of = {j: tuple((g, g * og + j) for g in range(layer.groups)
+                                    if shown is None or g * og + j in shown)
+                           for j in self.in_group}
+        self.count = len(self.in_group) * math.prod(layer.output_size)
+
+    def position(self, index: int) -> tuple[int, int, int]:
+        """Step ``index``'s channel within its group, output row and column."""
+        oh, ow = self.layer.output_size
+        plane, rest = divmod(index, oh * ow)
+        row, col = divmod(rest, ow)
+        return self.in_group[plane], row, col
+
+    def step(self, index: int) -> Step:
+        """Step ``index`` (0-based, in frame order)."""
+        if not 0 <= index < self.count:
+            raise IndexError(f"step {index} of a layer of {self.count} steps")
+        height, width = self.axes
+        j, r, c = self.position(index)
+        (fh, fw) = self.layer.footprint
+        y0, x0 = r * height.stride, c * width.stride
+        taps = tuple(
+            Tap(ky, kx, y, x, not (self.rows[y] and self.cols[x]))
+            for ky in range(height.kernel)
+            for kx in range(width.kernel)
+            for y, x in ((y0 + ky * height.dilation, x0 + kx * width.dilation),)
+        )
+        outputs = tuple(OutputCell(g, channel, r, c) for g, channel in self.outputs_of[j])
+        return Step(index, j, r, c, outputs, taps, (y0, x0, y0 + fh, x0 + fw), self.layer,
+                    self.values)
+
+
+def trace(layer: WindowLayer, values: Values | None = None,
+          channels: Channels | None = None) -> Iterator[Step]:
     """Yield the steps of ``layer``'s forward pass lazily, in frame order.
 
     With ``values`` (:func:`convgif.values.values_for`), steps also give each
-    output's value and the terms of its sum (:meth:`Step.terms`).
+    output's value and the terms of its sum (:meth:`Step.terms`). With
+    ``channels``, only the steps of the shown output channels, each with the
+    shown ones among its outputs.
 
     Raises :class:`TypeError` (on the first step) if ``layer`` is not a layer.
     """
-    height, width = window_layer(layer).axes
-    rows = [height.is_input(y) for y in range(height.reach)]
-    cols = [width.is_input(x) for x in range(width.reach)]
-    (oh, ow), (fh, fw) = layer.output_size, layer.footprint
-    index = 0
-    for j in range(layer.out_per_group):
-        for r in range(oh):
-            for c in range(ow):
-                y0, x0 = r * height.stride, c * width.stride
-                taps = tuple(
-                    Tap(ky, kx, y, x, not (rows[y] and cols[x]))
-                    for ky in range(height.kernel)
-                    for kx in range(width.kernel)
-                    for y, x in ((y0 + ky * height.dilation, x0 + kx * width.dilation),)
-                )
-                outputs = tuple(
-                    OutputCell(g, g * layer.out_per_group + j, r, c) for g in range(layer.groups)
-                )
-                yield Step(index, j, r, c, outputs, taps, (y0, x0, y0 + fh, x0 + fw), layer,
-                           values)
-                index += 1
+    stepper = Stepper(layer, values, channels)
+    for index in range(stepper.count):
+        yield stepper.step(index)

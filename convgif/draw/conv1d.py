@@ -20,16 +20,15 @@ def vertical_links(scene: Conv2dScene, frame: np.ndarray, state: np.ndarray, ste
     lay, c, s = scene.layout, scene.colour, scene.layout.scale
     top, left, bottom, right = step.window
     rows = [frame[g.box[1]:g.box[3], g.box[0]:g.box[2]].copy() for g in lay.inputs]
-    for channel, cells in enumerate(lay.inputs):
-        out = step.outputs[lay.input_group(channel)]
-        target = lay.kernels[out.channel][channel % scene.layer.in_per_group].box
+    for _, cells, _, kernel in scene.linked(step):
+        target = kernel.box
         foot = cells.span_box(top, left, bottom, right)
         line(frame, (foot[0], foot[3] + s), (target[0], target[1] - 2 * s + 1), c["link"], s)
         line(frame, (foot[2] - s, foot[3] + s), (target[2] - s, target[1] - 2 * s + 1),
              c["link"], s)
     for out in step.outputs:
-        cell = lay.outputs[out.channel].cell_box(out.row, out.col)
-        for kernel in lay.kernels[out.channel]:
+        cell = lay.output_grid(out.channel).cell_box(out.row, out.col)
+        for kernel in lay.kernel_bank(out.channel):
             line(frame, ((kernel.box[0] + kernel.box[2]) // 2, kernel.box[3]),
                  ((cell[0] + cell[2]) // 2, cell[1] - 2 * s + 1), c["link"], s)
     for cells, before in zip(lay.inputs, rows, strict=True):  # lines pass behind the rows

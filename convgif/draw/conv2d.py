@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..trace import Step
+from ..layout import Area, Grid
+from ..trace import OutputCell, Step
 from .canvas import border, copy_box, fill, grid, inset, line, outline, swatch, write
 from .scene import Scene
+from .scene import cells as as_cells
 
 
 class Conv2dScene(Scene):
@@ -17,7 +19,8 @@ class Conv2dScene(Scene):
         lay, c = self.layout, self.colour
         canvas = np.full((lay.height, lay.width), c["background"], dtype=np.uint8)
         kinds = self.cell_colours()
-        for cells in lay.inputs:
+        for area in lay.inputs:
+            cells = as_cells(area)
             grid(canvas, cells, c["padding"], c["grid"])
             for (row, col), name in np.ndenumerate(kinds):
                 if name != "padding":
@@ -25,8 +28,8 @@ class Conv2dScene(Scene):
         for bank in lay.kernels:
             for cells in bank:
                 grid(canvas, cells, c["kernel"], c["grid"])
-        for cells in lay.outputs:
-            grid(canvas, cells, c["output"], c["grid"])
+        for area in lay.outputs:
+            grid(canvas, as_cells(area), c["output"], c["grid"])
         for entry in lay.swatches:
             swatch(canvas, entry, self.palette, lay.scale)
         for item in lay.texts:
@@ -43,7 +46,7 @@ class Conv2dScene(Scene):
                      c["tap_padding"] if tap.padding else c["tap"])
         for out in step.outputs:
             self.mark_kernels(frame, out.channel)
-            fill(frame, lay.outputs[out.channel].cell_box(out.row, out.col), c["current"])
+            fill(frame, lay.output_grid(out.channel).cell_box(out.row, out.col), c["current"])
         self.links(frame, state, step)
         for cells in lay.inputs:
             outline(frame, cells.span_box(top, left, bottom, right), c["footprint"],
@@ -54,7 +57,7 @@ class Conv2dScene(Scene):
         """Show the kernels of output ``channel`` in use: filled; a pooling operation's
         box (its name inside) gets an inner border instead."""
         lay, c = self.layout, self.colour
-        for kernel in lay.kernels[channel]:
+        for kernel in lay.kernel_bank(channel):
             if self.layer.weight_shape is None:
                 border(frame, inset(kernel.box, lay.scale), c["kernel_active"], 3 * lay.scale)
             else:
@@ -65,12 +68,10 @@ class Conv2dScene(Scene):
         in use are put back in front of them."""
         lay, c, s = self.layout, self.colour, self.layout.scale
         top, left, bottom, right = step.window
-        for channel, cells in enumerate(lay.inputs):
-            out = step.outputs[lay.input_group(channel)]
-            kernel = lay.kernels[out.channel][channel % self.layer.in_per_group]
+        for _, cells, out, kernel in self.linked(step):
             foot = cells.span_box(top, left, bottom, right)
             kbox = kernel.box
-            cell = lay.outputs[out.channel].cell_box(out.row, out.col)
+            cell = lay.output_grid(out.channel).cell_box(out.row, out.col)
             # The footprint's right corners to the kernel's left ones, then one line on
             # from the kernel to the output cell.
             line(frame, (foot[2] + s, foot[1]), (kbox[0] - 2 * s + 1, kbox[1]), c["link"], s)
@@ -80,10 +81,23 @@ class Conv2dScene(Scene):
                  (cell[0] - 3 * s + 1, (cell[1] + cell[3]) // 2 - s // 2), c["link"], s)
         self.restore_idle_kernels(frame, state, step)
 
+    def linked(self, step: Step) -> list[tuple[int, Area, OutputCell, Grid]]:
+        """Each shown input channel that a shown output cell of ``step`` reads: the
+        channel, its grid, the output cell and the kernel between them."""
+        lay = self.layout
+        outputs = {out.group: out for out in step.outputs}
+        links = []
+        for channel, cells in lay.shown_inputs():
+            out = outputs.get(lay.input_group(channel))
+            kernel = None if out is None else lay.kernel_grid(out.channel, channel)
+            if out is not None and kernel is not None:
+                links.append((channel, cells, out, kernel))
+        return links
+
     def restore_idle_kernels(self, frame: np.ndarray, state: np.ndarray, step: Step) -> None:
         """Put kernels not in use back in front of the link lines, which pass behind them."""
         active = {out.channel for out in step.outputs}
-        for channel, bank in enumerate(self.layout.kernels):
+        for channel, bank in zip(self.layout.shown.outputs, self.layout.kernels, strict=True):
             if channel not in active:
                 for kernel in bank:
                     copy_box(frame, state, kernel.box)
@@ -91,5 +105,5 @@ class Conv2dScene(Scene):
     def advance(self, state: np.ndarray, step: Step) -> None:
         """The step's output cells are computed from now on."""
         for out in step.outputs:
-            fill(state, self.layout.outputs[out.channel].cell_box(out.row, out.col),
+            fill(state, self.layout.output_grid(out.channel).cell_box(out.row, out.col),
                  self.colour["done"])

@@ -21,6 +21,7 @@ from ..trace import OutputCell, Step, Tap
 from ..values import Values
 from .canvas import border, centred, copy_box, corner, fill, grid_lines, outline, swatch, write
 from .conv2d import Conv2dScene
+from .scene import cells as as_cells
 
 
 def _ramp(array: np.ndarray) -> str:
@@ -81,7 +82,8 @@ class Conv2dValueScene(Conv2dScene):
         canvas = np.full((lay.height, lay.width), c["background"], dtype=np.uint8)
         kinds = self.cell_colours()
         ramp, scale = self.shading["input"]
-        for channel, cells in enumerate(lay.inputs):
+        for channel, area in lay.shown_inputs():
+            cells = as_cells(area)
             for (row, col), name in np.ndenumerate(kinds):
                 if name == "beyond":  # nothing there: the window reads no value
                     fill(canvas, cells.cell_box(row, col), c[name])
@@ -90,17 +92,19 @@ class Conv2dValueScene(Conv2dScene):
                                ramp, scale, None if name == "cell" else c[name])
             grid_lines(canvas, cells, cells.box, c["grid"])
         ramp, scale = self.shading["weight"]
-        for out_channel, bank in enumerate(lay.kernels):
-            for offset, cells in enumerate(bank):
+        for out_channel, bank in zip(lay.shown.outputs, lay.kernels, strict=True):
+            offsets = [c % self.layer.in_per_group for c in lay.shown.inputs
+                       if c // self.layer.in_per_group == out_channel // self.layer.out_per_group]
+            for offset, cells in zip(offsets, bank, strict=True):
                 for ky in range(cells.rows):
                     for kx in range(cells.cols):
                         index = self.layer.weight_index(out_channel, offset, (ky, kx))
                         if index is not None:
                             self._cell(canvas, cells, ky, kx, values.weight[index], ramp, scale)
                 grid_lines(canvas, cells, cells.box, c["grid"])
-        for cells in lay.outputs:
-            fill(canvas, cells.box, c["output"])
-            grid_lines(canvas, cells, cells.box, c["grid"])
+        for area in lay.outputs:
+            fill(canvas, area.box, c["output"])
+            grid_lines(canvas, as_cells(area), area.box, c["grid"])
         for entry in lay.swatches:
             swatch(canvas, entry, self.palette, lay.scale)
         for item in lay.texts:
@@ -109,7 +113,7 @@ class Conv2dValueScene(Conv2dScene):
 
     def _output(self, canvas: np.ndarray, out: OutputCell) -> None:
         ramp, scale = self.shading["output"]
-        self._cell(canvas, self.layout.outputs[out.channel], out.row, out.col,
+        self._cell(canvas, as_cells(self.layout.output_grid(out.channel)), out.row, out.col,
                    self.numbers.output[out.channel, out.row, out.col], ramp, scale)
 
     def draw(self, frame: np.ndarray, state: np.ndarray, step: Step) -> None:
@@ -129,19 +133,19 @@ class Conv2dValueScene(Conv2dScene):
         if "chosen" in c:  # max pooling: the cell each window picks
             for out in step.outputs:
                 tap = self.picked(step, out)
-                border(frame, lay.inputs[out.group].cell_box(tap.row, tap.col), c["chosen"],
-                       mark)
+                cells = lay.inputs[lay.shown.inputs.index(out.channel)]
+                border(frame, cells.cell_box(tap.row, tap.col), c["chosen"], mark)
         marked = [frame[g.box[1]:g.box[3], g.box[0]:g.box[2]].copy() for g in lay.inputs]
         self.links(frame, state, step)
         for cells, before in zip(lay.inputs, marked, strict=True):  # lines pass behind numbers
             frame[cells.box[1]:cells.box[3], cells.box[0]:cells.box[2]] = before
         for out in step.outputs:
-            copy_box(frame, state, lay.outputs[out.channel].box)
+            copy_box(frame, state, lay.output_grid(out.channel).box)
             self._output(frame, out)
-            border(frame, lay.outputs[out.channel].cell_box(out.row, out.col), c["current"],
+            border(frame, lay.output_grid(out.channel).cell_box(out.row, out.col), c["current"],
                    mark)
         for out in step.outputs:
-            for kernel in lay.kernels[out.channel]:
+            for kernel in lay.kernel_bank(out.channel):
                 outline(frame, kernel.box, c["kernel_active"], mark)
         for cells in lay.inputs:
             outline(frame, cells.span_box(top, left, bottom, right), c["footprint"], mark)

@@ -13,12 +13,19 @@ from abc import ABC, abstractmethod
 import numpy as np
 
 from ..layers import WindowLayer
-from ..layout import Layout, Text, ValueText, kind_colours, layout, status_text
+from ..layout import Area, Grid, Layout, Text, ValueText, kind_colours, layout, status_text
 from ..options import RenderOptions
 from ..theme import THEMES, palette
 from ..trace import Step
 from ..values import Values
 from .canvas import write
+
+
+def cells(area: Area) -> Grid:
+    """``area`` as a grid of cells: scenes that draw cells one by one take no images."""
+    if not isinstance(area, Grid):
+        raise TypeError(f"this scene draws grids of cells, not {type(area).__name__}")
+    return area
 
 
 class Scene(ABC):

@@ -11,7 +11,20 @@ from collections.abc import Callable
 
 from ..layers import WindowLayer
 from . import conv1d, conv2d
-from .parts import Box, Grid, Layout, Slots, Swatch, Text, ValueText, cell_for_number, status_text
+from .parts import (
+    Area,
+    Box,
+    Grid,
+    ImageGrid,
+    Layout,
+    Magnifier,
+    Slots,
+    Swatch,
+    Text,
+    ValueText,
+    cell_for_number,
+    status_text,
+)
 
 DEFAULT_CELL = 14
 MIN_AUTO_CELL = 6
@@ -54,9 +67,12 @@ def layout(layer: WindowLayer, cell_size: int | None = None, text: ValueText | N
 __all__ = [
     "LAYOUTS",
     "MIN_AUTO_CELL",
+    "Area",
     "Box",
     "Grid",
+    "ImageGrid",
     "Layout",
+    "Magnifier",
     "Slots",
     "Swatch",
     "Text",

@@ -9,8 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from ..font import line_height, text_width
 from ..layers import Layer, WindowLayer
+from ..layers.channels import Channels
 from ..trace import OutputCell
 
 Box = tuple[int, int, int, int]  # left, top, right, bottom; right and bottom exclusive
@@ -52,6 +55,94 @@ class Grid:
         """The grid drawn ``scale`` times larger: cells, lines and position."""
         return Grid(self.x * scale, self.y * scale, self.rows, self.cols, self.cell * scale,
                     self.line * scale)
+
+
+def _edges(cells: int, pixels: int) -> np.ndarray:
+    """Where each of ``cells`` cells starts along ``pixels`` px (and where the last ends)."""
+    return np.arange(cells + 1) * pixels // cells
+
+
+@dataclass(frozen=True)
+class ImageGrid:
+    """A rows x cols grid drawn as an image, ``width`` x ``height`` px at (x, y): no grid
+    lines; a cell is a block of pixels when the grid is smaller than its box, and a pixel
+    shows the mean of the cells it covers when the grid is larger.
+
+    It answers the same questions as :class:`Grid` (``box``, ``cell_box``,
+    ``span_box``), so marks and links are placed alike on both.
+    """
+
+    x: int
+    y: int
+    rows: int
+    cols: int
+    width: int
+    height: int
+
+    @property
+    def box(self) -> Box:
+        """The image's extent."""
+        return (self.x, self.y, self.x + self.width, self.y + self.height)
+
+    def cell_box(self, row: int, col: int) -> Box:
+        """The pixels of cell (row, col): at least one pixel, the one holding it."""
+        left, right = self._span(col, col + 1, self.cols, self.width)
+        top, bottom = self._span(row, row + 1, self.rows, self.height)
+        return (self.x + left, self.y + top, self.x + right, self.y + bottom)
+
+    def span_box(self, top: int, left: int, bottom: int, right: int) -> Box:
+        """A frame just outside cells [top, bottom) x [left, right): an outline drawn on it
+        (as on a :class:`Grid`'s lines) leaves the cells inside visible."""
+        x0, x1 = self._span(left, right, self.cols, self.width)
+        y0, y1 = self._span(top, bottom, self.rows, self.height)
+        return (self.x + x0 - 1, self.y + y0 - 1, self.x + x1 + 2, self.y + y1 + 2)
+
+    @staticmethod
+    def _span(first: int, stop: int, cells: int, pixels: int) -> tuple[int, int]:
+        start = first * pixels // cells
+        end = max(stop * pixels // cells, start + 1)
+        return min(start, pixels - 1), min(end, pixels)
+
+    def pixel_edges(self) -> tuple[np.ndarray, np.ndarray]:
+        """Where each cell row and column starts in px from the image's corner (and
+        where the last ends): cell r spans rows ``[e[r], e[r+1])`` (empty when the image
+        is smaller than the grid: then a pixel holds several cells)."""
+        return _edges(self.rows, self.height), _edges(self.cols, self.width)
+
+    def scaled(self, scale: int) -> ImageGrid:
+        """The image drawn ``scale`` times larger."""
+        return ImageGrid(self.x * scale, self.y * scale, self.rows, self.cols,
+                         self.width * scale, self.height * scale)
+
+
+Area = Grid | ImageGrid  # what holds a channel's cells: a grid of cells, or an image
+
+
+@dataclass(frozen=True)
+class Magnifier:
+    """The detail of the current step beside image grids (CNN Explainer's idea): the
+    window the kernel reads in each magnified input channel, as cells with numbers,
+    each channel's kernel slice, and the output cell with its value.
+
+    ``offsets`` are the magnified input channels' indices within their group (the
+    current output channel's group); ``kernels`` is empty for pooling, whose
+    operation is drawn in ``operation`` instead.
+    """
+
+    windows: tuple[Grid, ...]
+    kernels: tuple[Grid, ...]
+    output: Grid
+    offsets: tuple[int, ...]
+    operation: Grid | None
+    box: Box
+
+    def scaled(self, scale: int) -> Magnifier:
+        """The panel drawn ``scale`` times larger."""
+        return Magnifier(tuple(g.scaled(scale) for g in self.windows),
+                         tuple(g.scaled(scale) for g in self.kernels),
+                         self.output.scaled(scale), self.offsets,
+                         None if self.operation is None else self.operation.scaled(scale),
+                         scaled_box(self.box, scale))
 
 
 @dataclass(frozen=True)
@@ -133,14 +224,16 @@ class Layout:
     font_size: int
     width: int
     height: int
-    inputs: tuple[Grid, ...]  # one per input channel, padded
-    kernels: tuple[tuple[Grid, ...], ...]  # [output channel][input channel within its group]
-    outputs: tuple[Grid, ...]  # one per output channel
+    inputs: tuple[Area, ...]  # one per shown input channel, padded
+    kernels: tuple[tuple[Grid, ...], ...]  # [shown output channel][its shown input channels]
+    outputs: tuple[Area, ...]  # one per shown output channel
     texts: tuple[Text, ...]
     swatches: tuple[Swatch, ...]
     slots: Slots
     number_size: int | None = None  # font size of numbers in cells; None: no numbers
     scale: int = 1  # px per px of the scale-1 drawing: line widths, marks, text sizes
+    channels: Channels | None = None  # the channels shown; None: all of them
+    magnifier: Magnifier | None = None  # the step's detail, beside image grids
 
     def scaled(self, scale: int) -> Layout:
         """Everything placed ``scale`` times larger, for high-density screens: cells,
@@ -155,11 +248,39 @@ class Layout:
             tuple(t.scaled(scale) for t in self.texts),
             tuple(s.scaled(scale) for s in self.swatches), self.slots.scaled(scale),
             None if self.number_size is None else self.number_size * scale,
-            self.scale * scale)
+            self.scale * scale, self.channels,
+            None if self.magnifier is None else self.magnifier.scaled(scale))
 
     def input_group(self, channel: int) -> int:
         """The group an input channel belongs to."""
         return channel // self.layer.in_per_group
+
+    @property
+    def shown(self) -> Channels:
+        """The channels shown."""
+        return self.channels if self.channels is not None else Channels.every(self.layer)
+
+    def shown_inputs(self) -> list[tuple[int, Area]]:
+        """Each shown input channel with its grid, in order."""
+        return list(zip(self.shown.inputs, self.inputs, strict=True))
+
+    def output_grid(self, channel: int) -> Area:
+        """The grid of output channel ``channel`` (a shown one)."""
+        return self.outputs[self.shown.outputs.index(channel)]
+
+    def kernel_bank(self, channel: int) -> tuple[Grid, ...]:
+        """The kernels of output channel ``channel``, one per shown input channel of its
+        group."""
+        return self.kernels[self.shown.outputs.index(channel)]
+
+    def kernel_grid(self, channel: int, input_channel: int) -> Grid | None:
+        """The kernel output channel ``channel`` applies to ``input_channel`` (None when
+        that input channel is not shown)."""
+        group = channel // self.layer.out_per_group
+        shown = [c for c in self.shown.inputs if c // self.layer.in_per_group == group]
+        if input_channel not in shown:
+            return None
+        return self.kernel_bank(channel)[shown.index(input_channel)]
 
 
 def scaled_box(box: Box, scale: int) -> Box:
