@@ -11,35 +11,46 @@ from __future__ import annotations
 
 from ..font import line_height, text_width
 from ..layers import WindowLayer
-from .conv2d import _channels, below, text_need
+from ..layers.channels import Channels
+from .conv2d import below, channel_list, hidden_notes, text_need
 from .parts import Grid, Layout, Text, ValueText, font_size, number_fits, number_size
 
 PAGE_WIDTH = 880  # px: what a README or a blog column shows at full size
 
 
-def width_of(layer: WindowLayer, cell: int) -> int:
+def width_of(layer: WindowLayer, cell: int, channels: Channels | None = None) -> int:
     """The widest row of grids, in px, with cells of ``cell`` px."""
     _, length = layer.axes
+    shown = channels if channels is not None else Channels.every(layer)
     rows = max(length.reach, layer.output_size[1]) * cell + 1
-    bank = layer.in_per_group * (length.kernel * cell + 1) + (layer.in_per_group - 1) * cell
+    depth = max(sum(1 for c in shown.inputs if c // layer.in_per_group == group)
+                for group in shown.groups(layer))
+    bank = depth * (length.kernel * cell + 1) + (depth - 1) * cell
     return max(rows, bank)
 
 
-def place(layer: WindowLayer, cell: int, text: ValueText | None = None) -> Layout:
-    """Place a Conv1d layer's frames with cells of ``cell`` px (see the module's doc)."""
+def place(layer: WindowLayer, cell: int, text: ValueText | None = None,
+          channels: Channels | None = None, status: str | None = None) -> Layout:
+    """Place a Conv1d layer's frames with cells of ``cell`` px (see the module's doc);
+    ``channels`` and ``status`` as for :func:`convgif.layout.conv2d.place`."""
+    shown = channels if channels is not None else Channels.every(layer)
     size = font_size(cell)
     lh = line_height(size)
     margin = max(16, cell)
     _, length = layer.axes
     g, cg, og = layer.groups, layer.in_per_group, layer.out_per_group
+    groups = shown.groups(layer)
+    ins = {gi: [c for c in shown.inputs if c // cg == gi] for gi in groups}
+    outs = {gi: [c for c in shown.outputs if c // og == gi] for gi in groups}
     row_gap, block_gap = max(cell // 3, 4), max(cell, 14)
-    grids_w = width_of(layer, cell)
+    grids_w = width_of(layer, cell, shown)
+    notes = hidden_notes(layer, shown)
     labels = [f"input {layer.input_shape}", f"kernels {layer.weight_shape}",
               f"output {layer.output_shape}"]
-    group_labels = [f"group {i + 1} of {g}: {_channels('input', i * cg, cg)} -> "
-                    f"{_channels('output', i * og, og)}" for i in range(g)] if g > 1 else []
-    content_w = max(grids_w, text_need(layer, text, size),
-                    *(text_width(t, size) for t in labels + group_labels))
+    group_labels = {gi: f"group {gi + 1} of {g}: {channel_list('input', ins[gi])} -> "
+                        f"{channel_list('output', outs[gi])}" for gi in groups} if g > 1 else {}
+    content_w = max(grids_w, text_need(layer, text, size, status),
+                    *(text_width(t, size) for t in [*labels, *group_labels.values(), *notes]))
     ox = margin + (content_w - grids_w) // 2
     texts: list[Text] = []
     y = margin
@@ -49,34 +60,44 @@ def place(layer: WindowLayer, cell: int, text: ValueText | None = None) -> Layou
         texts.append(Text(label, ox, y, size, "text"))
         y += lh + 4
 
+    def note(label: str) -> None:
+        nonlocal y
+        if label:
+            texts.append(Text(label, ox, y, size, "muted"))
+            y += lh + row_gap
+
     inputs: list[Grid] = []
     heading(labels[0])
-    for gi in range(g):
+    for gi in groups:
         if group_labels:
-            y += 4 if gi else 0  # clear of the footprint's outline on the row above
+            y += 4 if gi != groups[0] else 0  # clear of the footprint's outline above
             texts.append(Text(group_labels[gi], ox, y, size, "muted"))
             y += lh + 2
-        for _ in range(cg):
+        for _ in ins[gi]:
             inputs.append(Grid(ox, y, 1, length.reach, cell))
             y += cell + 1 + row_gap
+    note(notes[0])
     y += block_gap
     heading(labels[1])
     kernels: list[tuple[Grid, ...]] = []
     k_w = length.kernel * cell + 1
-    bank_w = cg * k_w + (cg - 1) * cell
-    for _ in range(layer.out_channels):
+    for channel in shown.outputs:
+        depth = len(ins[channel // og])
+        bank_w = depth * k_w + (depth - 1) * cell
         x = ox + (grids_w - bank_w) // 2
         kernels.append(tuple(Grid(x + i * (k_w + cell), y, 1, length.kernel, cell)
-                             for i in range(cg)))
+                             for i in range(depth)))
         y += cell + 1 + row_gap
+    note(notes[1])
     y += block_gap
     heading(labels[2])
     outputs: list[Grid] = []
-    for _ in range(layer.out_channels):
+    for _ in shown.outputs:
         outputs.append(Grid(ox, y, 1, layer.output_size[1], cell))
         y += cell + 1 + row_gap
+    note(notes[2])
     swatches, slots, height = below(layer, text, cell, margin, content_w, y - row_gap, texts)
     return Layout(layer, cell, size, content_w + 2 * margin, height, tuple(inputs),
                   tuple(kernels), tuple(outputs), tuple(texts), tuple(swatches), slots,
                   number_size(cell) if text is not None and number_fits(text.widest, cell)
-                  else None)
+                  else None, channels=None if shown.is_every(layer) else shown)

@@ -9,8 +9,11 @@ formula line (none in plain frames), legend and caption.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..font import line_height, text_width
 from ..layers import WindowLayer
+from ..layers.channels import Channels
 from ..trace import OutputCell
 from .parts import (
     Grid,
@@ -95,19 +98,42 @@ def kind_colours(layer: WindowLayer, values: bool) -> tuple[str, ...]:
     return tuple(name for name, wanted in used.items() if wanted)
 
 
-def _channels(kind: str, first: int, count: int) -> str:
-    """``input channel 4`` or ``input channels 4-7``."""
-    if count == 1:
-        return f"{kind} channel {first}"
-    return f"{kind} channels {first}-{first + count - 1}"
+def channel_list(kind: str, channels: Sequence[int]) -> str:
+    """``input channel 4``, ``input channels 4-7`` or ``input channels 0, 5, 9``."""
+    if len(channels) == 1:
+        return f"{kind} channel {channels[0]}"
+    if list(channels) == list(range(channels[0], channels[-1] + 1)):
+        return f"{kind} channels {channels[0]}-{channels[-1]}"
+    return f"{kind} channels {', '.join(str(c) for c in channels)}"
 
 
-def place(layer: WindowLayer, cell: int, text: ValueText | None = None) -> Layout:
+def more(count: int, what: str) -> str:
+    """``+ 61 more output channels``: the channels a frame does not show, named."""
+    return f"+ {count:,} more {what}{'s' * (count != 1)}"
+
+
+def hidden_notes(layer: WindowLayer, shown: Channels) -> tuple[str, str, str]:
+    """The notes under the input, kernel and output columns naming what is not shown
+    (empty where everything is)."""
+    hidden_in, hidden_out = shown.hidden_inputs(layer), shown.hidden_outputs(layer)
+    kernels = (layer.out_channels * layer.in_per_group
+               - sum(1 for o in shown.outputs for i in shown.inputs
+                     if i // layer.in_per_group == o // layer.out_per_group))
+    return (more(hidden_in, "input channel") if hidden_in else "",
+            more(kernels, "kernel") if kernels and layer.weight_shape is not None else "",
+            more(hidden_out, "output channel") if hidden_out else "")
+
+
+def place(layer: WindowLayer, cell: int, text: ValueText | None = None,
+          channels: Channels | None = None, status: str | None = None) -> Layout:
     """Place a Conv2d-like layer's frames with cells of ``cell`` px.
 
     With ``text``, the frames show values: numbers in the cells when they fit,
-    a formula line per group and the values' legend.
+    a formula line per group and the values' legend. ``channels`` are those
+    shown (default all; the others are named under their columns); ``status``
+    is the widest status line (default the last step's).
     """
+    shown = channels if channels is not None else Channels.every(layer)
     size = font_size(cell)
     lh = line_height(size)
     margin = max(16, cell)
@@ -115,6 +141,10 @@ def place(layer: WindowLayer, cell: int, text: ValueText | None = None) -> Layou
     kh, kw = (axis.kernel for axis in layer.axes)
     operation = getattr(layer, "operation", None)  # pooling: no kernels, the operation
     g, cg, og = layer.groups, layer.in_per_group, layer.out_per_group
+    groups = shown.groups(layer)
+    ins = {gi: [c for c in shown.inputs if c // cg == gi] for gi in groups}
+    outs = {gi: [c for c in shown.outputs if c // og == gi] for gi in groups}
+    most_out = max(len(outs[gi]) for gi in groups)
     channel_gap = max(cell // 2, 8)
     kernel_gap = max(cell // 2, 6)
     in_w, in_h = wp * cell + 1, hp * cell + 1
@@ -124,7 +154,7 @@ def place(layer: WindowLayer, cell: int, text: ValueText | None = None) -> Layou
     else:
         k_w, k_h = kw * cell + 1, kh * cell + 1
     out_w, out_h = ow * cell + 1, oh * cell + 1
-    bank_w = og * k_w + (og - 1) * kernel_gap
+    bank_w = most_out * k_w + (most_out - 1) * kernel_gap
 
     headers = [
         ("input", str(layer.input_shape)),
@@ -136,7 +166,9 @@ def place(layer: WindowLayer, cell: int, text: ValueText | None = None) -> Layou
         inside = "x".join(str(axis.inside) for axis in layer.axes)
         headers[0] = ("input", f"{layer.input_shape}, zeros inserted: {inside}")
         headers[1] = ("kernels (flipped)", str(layer.weight_shape))
-    header_w = [max(text_width(a, size), text_width(b, size)) for a, b in headers]
+    notes = hidden_notes(layer, shown)
+    header_w = [max(text_width(a, size), text_width(b, size), text_width(note, size))
+                for (a, b), note in zip(headers, notes, strict=True)]
     base_gap = max(3 * cell, 48)
     gap1 = max(base_gap, header_w[0] - in_w + 16)
     gap2 = max(base_gap, header_w[1] - bank_w + 16)
@@ -145,13 +177,13 @@ def place(layer: WindowLayer, cell: int, text: ValueText | None = None) -> Layou
     x_out = x_k + bank_w + gap2
     grids_w = max(x_out + out_w, x_out + header_w[2])
 
-    group_labels = [
-        f"group {i + 1} of {g}: {_channels('input', i * cg, cg)} -> "
-        f"{_channels('output', i * og, og)}"
-        for i in range(g)
-    ] if g > 1 else []
-    content_w = max(grids_w, text_need(layer, text, size),
-                    *(text_width(t, size) for t in group_labels))
+    group_labels = {
+        gi: f"group {gi + 1} of {g}: {channel_list('input', ins[gi])} -> "
+            f"{channel_list('output', outs[gi])}"
+        for gi in groups
+    } if g > 1 else {}
+    content_w = max(grids_w, text_need(layer, text, size, status),
+                    *(text_width(t, size) for t in group_labels.values()))
     width = content_w + 2 * margin
     ox = margin + (content_w - grids_w) // 2  # grids are centred on the canvas
 
@@ -163,49 +195,58 @@ def place(layer: WindowLayer, cell: int, text: ValueText | None = None) -> Layou
     y += 2 * lh + max(cell // 2, 8)
 
     inputs: list[Grid] = []
-    kernels: list[list[Grid]] = [[] for _ in range(layer.out_channels)]
+    kernels: dict[int, list[Grid]] = {c: [] for c in shown.outputs}
     outputs: list[Grid] = []
-    in_offsets, in_stack = stack([in_h] * cg, channel_gap)
-    out_offsets, out_stack = stack([out_h] * og, channel_gap)
-    block = max(in_stack, out_stack)
-    for gi in range(g):
+    block = max(max(stack([in_h] * len(ins[gi]), channel_gap)[1],
+                    stack([out_h] * len(outs[gi]), channel_gap)[1]) for gi in groups)
+    for gi in groups:
+        in_offsets, in_stack = stack([in_h] * len(ins[gi]), channel_gap)
+        out_offsets, out_stack = stack([out_h] * len(outs[gi]), channel_gap)
         if group_labels:
             texts.append(Text(group_labels[gi], margin, y, size, "muted"))
             y += lh + 4
         in_top = y + (block - in_stack) // 2
         out_top = y + (block - out_stack) // 2
-        for i in range(cg):
+        for i in range(len(ins[gi])):
             gy = in_top + in_offsets[i]
             inputs.append(Grid(ox + x_in, gy, hp, wp, cell))
             ky = gy + (in_h - k_h) // 2
-            for j in range(og):
+            for j, channel in enumerate(outs[gi]):
                 kx = ox + x_k + j * (k_w + kernel_gap)
                 if operation is None:
-                    kernels[gi * og + j].append(Grid(kx, ky, kh, kw, cell))
+                    kernels[channel].append(Grid(kx, ky, kh, kw, cell))
                 else:
-                    kernels[gi * og + j].append(Grid(kx, ky, 1, 1, k_w - 1))
+                    kernels[channel].append(Grid(kx, ky, 1, 1, k_w - 1))
                     texts.append(Text(operation, kx + (k_w - text_width(operation, size)) // 2,
                                       ky + (k_h - lh) // 2, size, "text"))
-        for j in range(og):
+        for j in range(len(outs[gi])):
             outputs.append(Grid(ox + x_out, out_top + out_offsets[j], oh, ow, cell))
-        y += block + (2 * cell + 8 if gi < g - 1 else 0)
+        y += block + (2 * cell + 8 if gi != groups[-1] else 0)
+    if any(notes):
+        y += max(cell // 2, 8)
+        for note, x in zip(notes, (x_in, x_k, x_out), strict=True):
+            if note:
+                texts.append(Text(note, ox + x, y, size, "muted"))
+        y += lh
 
     swatches, slots, height = below(layer, text, cell, margin, content_w, y, texts)
     return Layout(layer, cell, size, width, height, tuple(inputs),
-                  tuple(tuple(k) for k in kernels), tuple(outputs), tuple(texts),
-                  tuple(swatches), slots,
+                  tuple(tuple(kernels[c]) for c in shown.outputs), tuple(outputs),
+                  tuple(texts), tuple(swatches), slots,
                   number_size(cell) if text is not None and number_fits(text.widest, cell)
-                  else None)
+                  else None, channels=None if shown.is_every(layer) else shown)
 
 
-def text_need(layer: WindowLayer, text: ValueText | None, size: int) -> int:
-    """The width the texts under the grids need: caption, the widest status line and,
-    with values, the widest formula line."""
-    og, (oh, ow) = layer.out_per_group, layer.output_size
-    # The last step's status line is the widest: its numbers have the most digits.
-    last = [OutputCell(i, i * og + og - 1, oh - 1, ow - 1) for i in range(layer.groups)]
-    return max(text_width(layer.caption, size),
-               text_width(status_text(layer, layer.n_steps - 1, last), size),
+def text_need(layer: WindowLayer, text: ValueText | None, size: int,
+              status: str | None = None) -> int:
+    """The width the texts under the grids need: caption, the widest status line
+    (``status``; by default the last step's) and, with values, the widest formula line."""
+    if status is None:
+        og, (oh, ow) = layer.out_per_group, layer.output_size
+        # The last step's status line is the widest: its numbers have the most digits.
+        last = [OutputCell(i, i * og + og - 1, oh - 1, ow - 1) for i in range(layer.groups)]
+        status = status_text(layer, layer.n_steps - 1, last)
+    return max(text_width(layer.caption, size), text_width(status, size),
                text_width(text.formula, size) if text is not None else 0)
 
 
