@@ -131,17 +131,19 @@ def render(
     painter = Painter.of(layer, options)
     settings = painter.scene.options
     writer_class, path = _writer_of(layer, target, format, painter.values is not None)
-    writer_class.check_timing(settings.duration, settings.hold, settings.loop)
+    hold = settings.hold_for(painter.schedule.sped)
+    writer_class.check_timing(settings.duration, hold, settings.loop)
     size = (painter.layout.width, painter.layout.height)
-    header = Header(size, painter.palette.rgb, settings.duration, settings.hold,
-                    settings.loop, layer.n_steps, layer.caption)
+    count = len(painter.schedule)
+    header = Header(size, painter.palette.rgb, settings.duration, hold, settings.loop, count,
+                    layer.caption)
     with _opened(target, path, writer_class.needs_path) as out:
         writer = writer_class.open(out.target, header)  # type: ignore[arg-type]
         try:
-            for count, (frame, text) in enumerate(painter.frames_with_texts(), start=1):
+            for done, (frame, text) in enumerate(painter.frames_with_texts(), start=1):
                 writer.add(frame, text)
                 if progress is not None:
-                    progress(count, layer.n_steps)
+                    progress(done, count)
             writer.close()
         except BaseException:
             writer.abort()
@@ -196,13 +198,14 @@ def frame_indices(frames: FrameChoice, count: int) -> list[int]:
 
 
 def still_paths(layer: WindowLayer, indices: list[int], target: str | os.PathLike[str] | None,
-                values: bool = False) -> list[Path]:
+                values: bool = False, count: int | None = None) -> list[Path]:
     """Where :func:`stills` writes each chosen frame: ``target`` itself for one frame,
     else ``<target stem>-<N>.png`` (``N`` 1-based, zero-padded); by default
-    ``<slug>-<N>.png`` (``<slug>-values-<N>.png`` with values)."""
+    ``<slug>-<N>.png`` (``<slug>-values-<N>.png`` with values), N as wide as ``count``
+    (the frames; default the layer's steps)."""
     if target is not None and not isinstance(target, (str, os.PathLike)):
         raise TypeError(f"target={target!r:.60} must be a path, not {type(target).__name__}")
-    digits = len(str(layer.n_steps))
+    digits = len(str(layer.n_steps if count is None else count))
     if target is None:
         stem = Path(default_name(layer, values)).stem
         return [Path(f"{stem}-{i + 1:0{digits}d}.png") for i in indices]
@@ -235,20 +238,18 @@ def stills(
     drawing. ``progress(done, total)`` is called after each frame drawn.
     """
     painter = Painter.of(layer, options)
-    indices = frame_indices(frames, layer.n_steps)
-    paths = still_paths(layer, indices, target, painter.values is not None)
+    count = len(painter.schedule)
+    indices = frame_indices(frames, count)
+    paths = still_paths(layer, indices, target, painter.values is not None, count)
     wanted = dict(zip(indices, paths, strict=True))
-    last = max(indices)
     written: dict[int, Rendered] = {}
-    for index, frame in enumerate(painter.frames()):
-        if index in wanted:
-            with _opened(None, wanted[index], False) as out:
-                as_image(frame, painter.palette).save(cast(BinaryIO, out.target), "PNG",
-                                                      optimize=True)
-                size = out.written()
-            written[index] = Rendered(wanted[index], 1, frame.shape[1], frame.shape[0], size)
+    for done, index in enumerate(sorted(wanted), start=1):  # in order: each builds on the last
+        frame, _ = painter.frame(index)
+        with _opened(None, wanted[index], False) as out:
+            as_image(frame, painter.palette).save(cast(BinaryIO, out.target), "PNG",
+                                                  optimize=True)
+            size = out.written()
+        written[index] = Rendered(wanted[index], 1, frame.shape[1], frame.shape[0], size)
         if progress is not None:
-            progress(index + 1, last + 1)
-        if index == last:
-            break
+            progress(done, len(wanted))
     return [written[index] for index in indices]

@@ -185,6 +185,11 @@ class Stepper:
         row, col = divmod(rest, ow)
         return self.in_group[plane], row, col
 
+    def outputs(self, index: int) -> tuple[OutputCell, ...]:
+        """The output cells step ``index`` computes (one per shown group)."""
+        j, row, col = self.position(index)
+        return tuple(OutputCell(g, channel, row, col) for g, channel in self.outputs_of[j])
+
     def step(self, index: int) -> Step:
         """Step ``index`` (0-based, in frame order)."""
         if not 0 <= index < self.count:

@@ -333,6 +333,7 @@ HOUSE: list[set[str]] = [
     {"engine"},
     {"values"},
     {"trace"},
+    {"schedule"},
     {"layout"},
     {"draw"},
     {"writers"},

@@ -102,8 +102,7 @@ class Conv2dScene(Scene):
                 for kernel in bank:
                     copy_box(frame, state, kernel.box)
 
-    def advance(self, state: np.ndarray, step: Step) -> None:
-        """The step's output cells are computed from now on."""
-        for out in step.outputs:
-            fill(state, self.layout.output_grid(out.channel).cell_box(out.row, out.col),
-                 self.colour["done"])
+    def advance_cell(self, state: np.ndarray, out: OutputCell) -> None:
+        """Output cell ``out`` is computed from now on."""
+        fill(state, self.layout.output_grid(out.channel).cell_box(out.row, out.col),
+             self.colour["done"])

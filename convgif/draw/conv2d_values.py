@@ -177,7 +177,6 @@ class Conv2dValueScene(Conv2dScene):
         for i, text in enumerate(self.formulas(step)):
             write(frame, Text(text, left, top + i * line, size, "text"), self.palette)
 
-    def advance(self, state: np.ndarray, step: Step) -> None:
-        """The step's output cells show their values from now on."""
-        for out in step.outputs:
-            self._output(state, out)
+    def advance_cell(self, state: np.ndarray, out: OutputCell) -> None:
+        """Output cell ``out`` shows its value from now on."""
+        self._output(state, out)

@@ -14,12 +14,15 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
+from ..font import text_width
 from ..layers import OptionError, WindowLayer, window_layer
-from ..layout import MIN_AUTO_CELL
+from ..layers.channels import channels_for
+from ..layout import MIN_AUTO_CELL, frame_status, layout
 from ..options import NAMES as RENDER_NAMES
 from ..options import RenderOptions
+from ..schedule import Schedule, plan
 from ..theme import Palette
-from ..trace import Step, trace
+from ..trace import Step, Stepper
 from ..values import NAMES as VALUE_NAMES
 from ..values import Values, values_for
 from .conv1d import Conv1dScene, Conv1dValueScene
@@ -39,22 +42,19 @@ VALUE_SCENES: dict[str, type[Scene]] = {
 
 
 class Painter:
-    """Draws the frames of one layer with one set of options; keeps the running state."""
+    """Draws the frames of one layer with one set of options, following its schedule;
+    keeps the running state (the canvas after the steps drawn so far)."""
 
     def __init__(self, layer: WindowLayer, options: RenderOptions,
-                 values: Values | None = None) -> None:
+                 values: Values | None = None, scene: Scene | None = None) -> None:
         self.layer = window_layer(layer)
         options.check(layer)
         self.values = values
-        # Input channels stack: too many of them cannot fit, whatever the cell size.
-        cell = (options.cell_size or MIN_AUTO_CELL) * options.scale
-        tallest = layer.in_channels * (layer.padded_size[0] * cell + options.scale)
-        if tallest > MAX_SIDE:
-            raise OptionError(
-                f"the canvas would be more than {MAX_SIDE} px tall: in_channels="
-                f"{layer.in_channels} grids of {layer.padded_size[0]} rows of {cell} px")
-        scenes = SCENES if values is None else VALUE_SCENES
-        self.scene = scenes[layer.kind](layer, options, values)
+        if scene is None:
+            check_height(layer, options)
+            scenes = SCENES if values is None else VALUE_SCENES
+            scene = scenes[layer.kind](layer, options, values)
+        self.scene = scene
         self.layout = self.scene.layout
         if max(self.layout.width, self.layout.height) > MAX_SIDE:
             scale = f" or scale (now {options.scale})" if options.scale > 1 else ""
@@ -62,8 +62,12 @@ class Painter:
                 f"the canvas would be {self.layout.width}x{self.layout.height} px, more than "
                 f"{MAX_SIDE} px on a side: lower cell_size (now "
                 f"{self.layout.cell // options.scale}){scale}")
+        self.schedule = self.scene.schedule
+        options.check_frames(len(self.schedule), self.schedule.count)
         self.palette = self.scene.palette
-        self.state = self.scene.background()
+        self.background = self.scene.background()
+        self.state = self.background.copy()
+        self.done = 0  # the steps whose outputs the state holds
 
     @classmethod
     def of(cls, layer: WindowLayer, options: dict[str, Any]) -> Painter:
@@ -75,17 +79,36 @@ class Painter:
                               f"{', '.join(RENDER_NAMES + VALUE_NAMES)})")
         settings = RenderOptions(**{k: v for k, v in options.items() if k in RENDER_NAMES})
         window_layer(layer)
+        settings.check(layer)
         values = values_for(layer, **{k: v for k, v in options.items() if k in VALUE_NAMES})
-        return cls(layer, settings, values)
+        return cls(layer, settings, values, choose_scene(layer, settings, values))
 
     def frames(self) -> Iterator[np.ndarray]:
-        """Every frame of the layer's animation, in trace order, lazily."""
-        return (self.draw(step) for step in trace(self.layer, self.values))
+        """Every frame of the layer's animation, in order, lazily."""
+        return (frame for frame, _ in self.frames_with_texts())
 
     def frames_with_texts(self) -> Iterator[tuple[np.ndarray, tuple[str, ...]]]:
         """Every frame with its lines of text (status, formulas), lazily."""
-        return ((self.draw(step), self.scene.texts(step))
-                for step in trace(self.layer, self.values))
+        return (self.frame(index) for index in range(len(self.schedule)))
+
+    def frame(self, index: int) -> tuple[np.ndarray, tuple[str, ...]]:
+        """Frame ``index`` of the schedule and its lines of text. Frames in order build on
+        the running state; any other frame is drawn from the background (its cost does
+        not grow with how many frames come before it)."""
+        planned = self.schedule.frames[index]
+        if planned.start != self.done:
+            self.state = self.background.copy()
+            self.scene.advance_range(self.state, 0, planned.start)
+        if not planned.marks:
+            frame = self.state.copy()
+            texts = self.scene.finish(frame)
+        else:
+            self.scene.advance_range(self.state, planned.start, planned.last)
+            step = self.scene.stepper.step(planned.last)
+            frame = self.draw(step)
+            texts = self.scene.texts(step)
+        self.done = planned.stop
+        return frame, texts
 
     def draw(self, step: Step) -> np.ndarray:
         """The frame of ``step``; then what it leaves is kept for later frames."""
@@ -93,6 +116,43 @@ class Painter:
         self.scene.draw(frame, self.state, step)
         self.scene.advance(self.state, step)
         return frame
+
+
+def check_height(layer: WindowLayer, options: RenderOptions) -> None:
+    """Refuse a layer whose input channels, stacked, cannot fit a canvas at any cell size."""
+    cell = (options.cell_size or MIN_AUTO_CELL) * options.scale
+    tallest = layer.in_channels * (layer.padded_size[0] * cell + options.scale)
+    if tallest > MAX_SIDE:
+        raise OptionError(
+            f"the canvas would be more than {MAX_SIDE} px tall: in_channels="
+            f"{layer.in_channels} grids of {layer.padded_size[0]} rows of {cell} px")
+
+
+def choose_scene(layer: WindowLayer, options: RenderOptions, values: Values | None) -> Scene:
+    """The scene of ``layer``'s frames: its kind's, with the channels and schedule the
+    options ask for."""
+    channels = channels_for(layer, options.show_out, options.show_in)
+    stepper = Stepper(layer, values, channels)
+    oh, ow = layer.output_size
+    schedule = plan(stepper.count, ow, oh * ow, options.budget, options.every_step,
+                    options.steps)
+    scenes = SCENES if values is None else VALUE_SCENES
+    kind = scenes[layer.kind]
+    if channels.is_every(layer) and not schedule.sped:
+        check_height(layer, options)
+        return kind(layer, options, values, schedule=schedule)
+    probe = kind(layer, options, values, schedule=schedule)
+    placed = layout(layer, options.cell_size, probe.value_text(), channels,
+                    widest_status(layer, stepper, schedule))
+    return kind(layer, options, values, layout=placed, schedule=schedule)
+
+
+def widest_status(layer: WindowLayer, stepper: Stepper, schedule: Schedule) -> str:
+    """The widest of the frames' status lines, at the text size of a layout."""
+    lines = [frame_status(layer, schedule, frame,
+                          stepper.outputs(frame.last) if frame.marks else ())
+             for frame in schedule.frames]
+    return max(lines, key=lambda line: text_width(line, 12))
 
 
 def frames(layer: WindowLayer, **options: Any) -> Iterator[Image.Image]:

@@ -13,10 +13,12 @@ from abc import ABC, abstractmethod
 import numpy as np
 
 from ..layers import WindowLayer
-from ..layout import Area, Grid, Layout, Text, ValueText, kind_colours, layout, status_text
+from ..layout import Area, Grid, Layout, Text, ValueText, frame_status, kind_colours
+from ..layout import layout as place_layer
 from ..options import RenderOptions
-from ..theme import THEMES, palette
-from ..trace import Step
+from ..schedule import Frame, Schedule, plan
+from ..theme import THEMES, Palette, palette
+from ..trace import OutputCell, Step, Stepper
 from ..values import Values
 from .canvas import write
 
@@ -29,16 +31,32 @@ def cells(area: Area) -> Grid:
 
 
 class Scene(ABC):
-    """The pictures of one layer with one set of options."""
+    """The pictures of one layer with one set of options.
+
+    ``layout`` is the placement to draw (by default the kind's layout of every
+    channel, :func:`convgif.layout.layout`); ``schedule`` says which steps each
+    frame covers (by default one step per frame, every step).
+    """
 
     def __init__(self, layer: WindowLayer, options: RenderOptions,
-                 values: Values | None = None) -> None:
+                 values: Values | None = None, layout: Layout | None = None,
+                 schedule: Schedule | None = None) -> None:
         self.layer, self.options, self.values = layer, options, values
-        self.layout: Layout = layout(layer, options.cell_size,
-                                     self.value_text()).scaled(options.scale)
-        self.palette = palette(THEMES[options.theme], values=values is not None,
-                               extra=kind_colours(layer, values is not None))
+        self.layout: Layout = (layout if layout is not None else place_layer(
+            layer, options.cell_size, self.value_text())).scaled(options.scale)
+        self.stepper = Stepper(layer, values, self.layout.channels)
+        self.schedule = schedule if schedule is not None else plan(
+            self.stepper.count, 1, 1, self.stepper.count)
+        self._frames = {frame.last: frame for frame in self.schedule.frames if frame.marks}
+        self.palette = self.make_palette()
         self.colour = self.palette.index
+
+    def make_palette(self) -> Palette:
+        """The frames' palette: the theme's colours, with values' ramps and the kind's own
+        colours when the frames use them."""
+        values = self.values is not None
+        return palette(THEMES[self.options.theme], values=values,
+                       extra=kind_colours(self.layer, values))
 
     def value_text(self) -> ValueText | None:
         """What the layout must make room for when the frames show values (else None)."""
@@ -53,8 +71,27 @@ class Scene(ABC):
         """Draw ``step``'s marks on ``frame``, a copy of ``state`` (the running state)."""
 
     @abstractmethod
+    def advance_cell(self, state: np.ndarray, out: OutputCell) -> None:
+        """Leave on ``state`` output cell ``out`` computed, for the frames after it."""
+
     def advance(self, state: np.ndarray, step: Step) -> None:
-        """Leave on ``state`` what ``step`` shows to the frames after it."""
+        """Leave on ``state`` what ``step`` shows to the frames after it: its outputs."""
+        for out in step.outputs:
+            self.advance_cell(state, out)
+
+    def advance_range(self, state: np.ndarray, start: int, stop: int) -> None:
+        """Leave on ``state`` the outputs of steps ``start`` to ``stop`` (excluded)."""
+        for index in range(start, stop):
+            for out in self.stepper.outputs(index):
+                self.advance_cell(state, out)
+
+    def finish(self, frame: np.ndarray) -> tuple[str, ...]:
+        """Write the complete frame's status on ``frame`` (the state after every step);
+        its lines of text."""
+        text = frame_status(self.layer, self.schedule, self.schedule.frames[-1], ())
+        left, top, _, _ = self.layout.slots.status
+        write(frame, Text(text, left, top, self.layout.font_size, "text"), self.palette)
+        return (text,)
 
     def cell_colours(self) -> np.ndarray:
         """Each input grid cell's colour name: ``cell`` (an input cell), ``inserted``
@@ -74,12 +111,17 @@ class Scene(ABC):
         pick = np.vectorize(lambda a, b: a if rank[a] >= rank[b] else b, otypes=[object])
         return pick(rows[:, None], cols[None, :])  # type: ignore[no-any-return]
 
+    def status(self, step: Step) -> str:
+        """The status line of the frame that ends on ``step``."""
+        frame = self._frames.get(step.index, Frame(step.index, step.index + 1))
+        return frame_status(self.layer, self.schedule, frame, step.outputs)
+
     def texts(self, step: Step) -> tuple[str, ...]:
         """The step's lines of text: its status line, then any formula lines."""
-        return (status_text(self.layer, step.index, step.outputs),)
+        return (self.status(step),)
 
     def write_status(self, frame: np.ndarray, step: Step) -> None:
         """The step's status line, in the status slot."""
         left, top, _, _ = self.layout.slots.status
-        write(frame, Text(status_text(self.layer, step.index, step.outputs), left, top,
-                          self.layout.font_size, "text"), self.palette)
+        write(frame, Text(self.status(step), left, top, self.layout.font_size, "text"),
+              self.palette)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..layers import WindowLayer
+from ..layers.channels import Channels
 from . import conv1d, conv2d
 from .parts import (
     Area,
@@ -23,6 +24,7 @@ from .parts import (
     Text,
     ValueText,
     cell_for_number,
+    frame_status,
     status_text,
 )
 
@@ -30,8 +32,10 @@ DEFAULT_CELL = 14
 MIN_AUTO_CELL = 6
 COMFORT_SIDE = 1400  # the automatic cell size shrinks until the canvas fits this square
 
-# Each layer kind's layout: (layer, cell px, values' text or None) -> Layout.
-LAYOUTS: dict[str, Callable[[WindowLayer, int, ValueText | None], Layout]] = {
+# Each layer kind's layout: (layer, cell px, values' text or None, the channels shown or
+# None for all, the widest status line or None for the last step's) -> Layout.
+Place = Callable[[WindowLayer, int, ValueText | None, Channels | None, str | None], Layout]
+LAYOUTS: dict[str, Place] = {
     **{kind: conv2d.place for kind in ("conv2d", "conv-transpose2d", "max-pool2d",
                                        "avg-pool2d")},
     "conv1d": conv1d.place}
@@ -40,8 +44,8 @@ COMFORT: dict[str, int] = {"conv1d": conv1d.PAGE_WIDTH}
 kind_colours = conv2d.kind_colours
 
 
-def layout(layer: WindowLayer, cell_size: int | None = None, text: ValueText | None = None
-           ) -> Layout:
+def layout(layer: WindowLayer, cell_size: int | None = None, text: ValueText | None = None,
+           channels: Channels | None = None, status: str | None = None) -> Layout:
     """Place every grid, label and legend entry of ``layer``'s frames.
 
     ``cell_size`` is the side of one cell in px; None picks the largest size up
@@ -49,16 +53,19 @@ def layout(layer: WindowLayer, cell_size: int | None = None, text: ValueText | N
     (:data:`COMFORT` for kinds drawn for a page's width).
     With values (``text``), None first tries cells large enough for the widest
     number; when that canvas is too large, cells are tinted without numbers.
+    ``channels`` are those shown (default all), ``status`` the widest status line
+    (default the last step's).
     """
     place, comfort = LAYOUTS[layer.kind], COMFORT.get(layer.kind, COMFORT_SIDE)
     if cell_size is not None:
-        return place(layer, cell_size, text)
+        return place(layer, cell_size, text, channels, status)
     if text is not None:
-        placed = place(layer, max(DEFAULT_CELL, cell_for_number(text.widest)), text)
+        placed = place(layer, max(DEFAULT_CELL, cell_for_number(text.widest)), text, channels,
+                       status)
         if max(placed.width, placed.height) <= comfort:
             return placed
     for cell in range(DEFAULT_CELL, MIN_AUTO_CELL - 1, -1):
-        placed = place(layer, cell, text)
+        placed = place(layer, cell, text, channels, status)
         if max(placed.width, placed.height) <= comfort:
             return placed
     return placed
@@ -77,6 +84,7 @@ __all__ = [
     "Swatch",
     "Text",
     "ValueText",
+    "frame_status",
     "kind_colours",
     "layout",
     "status_text",

@@ -14,6 +14,7 @@ import numpy as np
 from ..font import line_height, text_width
 from ..layers import Layer, WindowLayer
 from ..layers.channels import Channels
+from ..schedule import Frame, Schedule
 from ..trace import OutputCell
 
 Box = tuple[int, int, int, int]  # left, top, right, bottom; right and bottom exclusive
@@ -289,12 +290,39 @@ def scaled_box(box: Box, scale: int) -> Box:
     return (left * scale, top * scale, right * scale, bottom * scale)
 
 
-def status_text(layer: Layer, index: int, outputs: Sequence[OutputCell]) -> str:
-    """The status line of step ``index``, which computes ``outputs`` (one cell per group)."""
+def _cells(outputs: Sequence[OutputCell]) -> str:
+    """``output[0, 1, 2], output[1, 1, 2] and 3 more groups``."""
     cells = [f"output[{o.channel}, {o.row}, {o.col}]" for o in outputs[:3]]
     more = len(outputs) - len(cells)
-    tail = f" and {more} more groups" if more else ""
-    return f"step {index + 1} of {layer.n_steps}: computing {', '.join(cells)}{tail}"
+    return ", ".join(cells) + (f" and {more} more groups" if more else "")
+
+
+def status_text(layer: Layer, index: int, outputs: Sequence[OutputCell],
+                count: int | None = None) -> str:
+    """The status line of step ``index``, which computes ``outputs`` (one cell per group),
+    of ``count`` steps (default the layer's)."""
+    count = layer.n_steps if count is None else count
+    return f"step {index + 1} of {count}: computing {_cells(outputs)}"
+
+
+def frame_status(layer: Layer, schedule: Schedule, frame: Frame,
+                 outputs: Sequence[OutputCell]) -> str:
+    """The status line of ``frame``: its step's (:func:`status_text`) when the schedule
+    shows one step per frame; else the steps it covers (``steps 1,025-1,536 of 802,816
+    (512 per frame), up to output[0, 9, 15]``), or that all are done (the complete
+    frame). ``outputs`` are those of the frame's last step (none for the complete one)."""
+    count = schedule.count
+    if not schedule.sped:
+        return status_text(layer, frame.last, outputs, count)
+    if not frame.marks:
+        first, last = schedule.frames[0].start + 1, frame.stop
+        if (first, last) == (1, count):
+            return f"done: all {count:,} steps"
+        return f"done: steps {first:,}-{last:,} of {count:,}"
+    if frame.size == 1:
+        return f"step {frame.last + 1:,} of {count:,}: computing {_cells(outputs)}"
+    return (f"steps {frame.start + 1:,}-{frame.stop:,} of {count:,} ({frame.size:,} per "
+            f"frame), up to {_cells(outputs)}")
 
 
 def font_size(cell: int) -> int:
