@@ -19,6 +19,12 @@ Source = Union[str, os.PathLike, np.ndarray, list, tuple]  # noqa: UP007 (a runt
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp")
 
 
+def is_picture(source: object) -> bool:
+    """Whether ``source`` names an image file (a photo, drawn as one in the image look)."""
+    return isinstance(source, (str, os.PathLike)) and Path(source).suffix.lower() in (
+        IMAGE_SUFFIXES)
+
+
 def real_array(name: str, data: object) -> np.ndarray:
     """``data`` as an array of finite real numbers, else an :class:`OptionError` naming ``name``.
 

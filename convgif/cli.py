@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -16,6 +17,7 @@ import click
 from click.core import ParameterSource
 
 from . import animate
+from .arrays import is_picture
 from .flags import Flag
 from .layers import (
     KINDS,
@@ -182,12 +184,14 @@ def _layer_and_values(arguments: dict[str, Any], values: dict[str, Any]
     """The layer and its values from the options; ``--input`` sets the channels and size
     the command line does not give."""
     given = _given(LAYER_FIELDS)
+    picture = is_picture(values["input"])
     if values["input"] is not None:
         fitted, values["input"] = fit_input(arguments, given, values["input"])
         arguments.update(fitted)
         given |= {"in_channels", "input_size"}
     spec = _layer(arguments, given)
-    return spec, values_for(spec, **values)
+    numbers = values_for(spec, **values)
+    return spec, replace(numbers, picture=True) if numbers is not None and picture else numbers
 
 
 class Commands(click.Group):

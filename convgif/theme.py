@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 
+import numpy as np
+
 RGB = tuple[int, int, int]
 
 TEXT_LEVELS = 6  # ramp steps from the background to a text colour (index 0 is background)
@@ -113,6 +115,21 @@ DARK = Theme(
 THEMES: dict[str, Theme] = {"light": LIGHT, "dark": DARK}
 
 
+IMAGE_LEVELS = 48  # levels of the grey ramp of grids drawn as images (a photo stays a photo)
+HEAT_LEVELS = 24  # levels per side of the diverging ramp of feature maps drawn as images
+PHOTO_COLOURS = 64  # colours a colour photo is drawn with
+
+
+@dataclass(frozen=True)
+class ImageColours:
+    """What grids drawn as images need in the palette: ``ramps`` among ``"grey"`` (black
+    to white, for photos and non-negative maps) and ``"heat"`` (diverging around 0), and
+    the ``photo`` colours of a colour picture (at most :data:`PHOTO_COLOURS`)."""
+
+    ramps: tuple[str, ...] = ()
+    photo: tuple[RGB, ...] = ()
+
+
 @dataclass(frozen=True)
 class Palette:
     """A theme laid out as a fixed palette: ``index[name]`` and text ``ramps``."""
@@ -124,6 +141,20 @@ class Palette:
     # cell colour to most positive (2 * RAMP_LEVELS + 1), "sequential" from the
     # cell colour up (RAMP_LEVELS + 1).
     value_ramps: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # Image ramps (grids drawn as images): "grey" (IMAGE_LEVELS, black to white) and
+    # "heat" (2 * HEAT_LEVELS + 1, most negative through the cell colour to most
+    # positive); ``photo``: the indices of a colour picture's colours, in its order.
+    image_ramps: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    photo: tuple[int, ...] = ()
+
+    def shades(self, ramp: str, values: np.ndarray, scale: float) -> np.ndarray:
+        """The indices of ``values``' shades on image ramp ``ramp`` (``grey`` from 0 to
+        ``scale``, ``heat`` from -``scale`` to ``scale``), as uint8."""
+        levels = np.asarray(self.image_ramps[ramp], dtype=np.uint8)
+        share = np.clip(values / scale, -1, 1) if scale > 0 else np.zeros_like(values)
+        if ramp == "grey":
+            return levels[np.rint(np.clip(share, 0, 1) * (len(levels) - 1)).astype(np.intp)]
+        return levels[HEAT_LEVELS + np.rint(share * HEAT_LEVELS).astype(np.intp)]
 
     def tint(self, ramp: str, value: float, scale: float) -> int:
         """The index of ``value``'s tint on ``ramp`` for values up to ``scale`` in size."""
@@ -139,12 +170,14 @@ def _mix(a: RGB, b: RGB, t: float) -> RGB:
             round(a[2] + (b[2] - a[2]) * t))
 
 
-def palette(theme: Theme, values: bool = False, extra: tuple[str, ...] = ()) -> Palette:
+def palette(theme: Theme, values: bool = False, extra: tuple[str, ...] = (),
+            images: ImageColours | None = None) -> Palette:
     """Lay ``theme`` out as a fixed palette (the same theme always gives the same bytes).
 
     With ``values``, the value colours and ramps follow the plain palette's
     entries, which keep their indices; ``extra`` kind colours (of
-    :data:`KIND_COLOURS`) come last, so that kinds without them keep their bytes.
+    :data:`KIND_COLOURS`) come next, so that kinds without them keep their bytes,
+    and last what ``images`` asks for.
     """
     colours = list(theme.colours().items())
     index = {name: i for i, (name, _) in enumerate(colours)}
@@ -175,6 +208,24 @@ def palette(theme: Theme, values: bool = False, extra: tuple[str, ...] = ()) -> 
     for name in extra:
         index[name] = len(entries)
         entries.append(getattr(theme, name))
+    image_ramps: dict[str, tuple[int, ...]] = {}
+    photo: tuple[int, ...] = ()
+    if images is not None:
+        for kind in images.ramps:
+            start = len(entries)
+            if kind == "grey":
+                entries.extend(_mix((0, 0, 0), (255, 255, 255), level / (IMAGE_LEVELS - 1))
+                               for level in range(IMAGE_LEVELS))
+            else:
+                entries.extend(_mix(theme.cell, theme.negative, level / HEAT_LEVELS)
+                               for level in range(HEAT_LEVELS, 0, -1))
+                entries.append(theme.cell)
+                entries.extend(_mix(theme.cell, theme.positive, level / HEAT_LEVELS)
+                               for level in range(1, HEAT_LEVELS + 1))
+            image_ramps[kind] = tuple(range(start, len(entries)))
+        photo = tuple(range(len(entries), len(entries) + len(images.photo)))
+        entries.extend(images.photo)
     if len(entries) > MAX_COLOURS:
         raise ValueError(f"a theme needs at most {MAX_COLOURS} colours, not {len(entries)}")
-    return Palette(index, ramps, b"".join(bytes(rgb) for rgb in entries), value_ramps)
+    return Palette(index, ramps, b"".join(bytes(rgb) for rgb in entries), value_ramps,
+                   image_ramps, photo)

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from .arrays import Source, read_array, read_input
+from .arrays import Source, is_picture, read_array, read_input
 from .engine import (
     avg_pool2d,
     conv1d,
@@ -96,7 +96,8 @@ class Values:
 
     ``rows``/``cols`` give, for each padded row/column, the input row/column it
     copies (None for zero padding). ``integral`` is whether every number given
-    is an integer, so that numbers are shown as integers.
+    is an integer, so that numbers are shown as integers; ``picture`` whether the
+    input is a photo (read from an image file), drawn as one where grids are images.
     """
 
     layer: WindowLayer
@@ -108,6 +109,7 @@ class Values:
     rows: np.ndarray | None
     cols: np.ndarray | None
     integral: bool
+    picture: bool = False
 
     def source(self, row: int, col: int) -> tuple[int, int] | None:
         """The input cell a padding cell (padded coordinates) copies; None for zeros."""
@@ -232,7 +234,8 @@ def values_for(layer: WindowLayer, options: ValueOptions | None = None, **given:
         (height, width) = layer.axes
         rows = source_indices(height.size, height.before, height.after, mode)
         cols = source_indices(width.size, width.before, width.after, mode)
-    return Values(layer, x, w, bias, output, padded, rows, cols, integral)
+    return Values(layer, x, w, bias, output, padded, rows, cols, integral,
+                  is_picture(settings.input))
 
 
 def fit_input(arguments: dict[str, Any], given: Collection[str], source: Source

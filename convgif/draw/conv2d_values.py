@@ -16,22 +16,12 @@ from functools import cached_property
 import numpy as np
 
 from ..layout import Grid, Text, ValueText
-from ..layout.numbers import formula_text, number_text, widest_number
+from ..layout.numbers import formula_text, number_text, shading, value_text
 from ..trace import OutputCell, Step, Tap
 from ..values import Values
 from .canvas import border, centred, copy_box, corner, fill, grid_lines, outline, swatch, write
 from .conv2d import Conv2dScene
 from .scene import cells as as_cells
-
-
-def _ramp(array: np.ndarray) -> str:
-    finite = array[np.isfinite(array)]  # max pooling's padding is -inf
-    return "sequential" if finite.size == 0 or finite.min() >= 0 else "diverging"
-
-
-def _scale(array: np.ndarray) -> float:
-    finite = array[np.isfinite(array)]
-    return float(np.abs(finite).max()) if finite.size else 0.0
 
 
 class Conv2dValueScene(Conv2dScene):
@@ -40,10 +30,7 @@ class Conv2dValueScene(Conv2dScene):
     @cached_property
     def shading(self) -> dict[str, tuple[str, float]]:
         """Each grid kind's ramp and scale (its largest magnitude), worked out once."""
-        values = self.numbers
-        return {name: (_ramp(array), _scale(array)) for name, array in
-                (("input", values.padded), ("weight", values.weight),
-                 ("output", values.output))}
+        return shading(self.numbers)
 
     @property
     def numbers(self) -> Values:
@@ -54,15 +41,7 @@ class Conv2dValueScene(Conv2dScene):
 
     def value_text(self) -> ValueText:
         """Room for the widest number and the widest short formula; the ramps in use."""
-        values, decimals = self.numbers, self.options.decimals
-        widest = widest_number(values, decimals)
-        ramps = tuple(sorted({ramp for ramp, _ in self.shading.values()}))
-        oh, ow = self.layer.output_size
-        last = OutputCell(self.layer.groups - 1, self.layer.out_channels - 1, oh - 1, ow - 1)
-        taps = self.layer.in_per_group * int(np.prod([a.kernel for a in self.layer.axes]))
-        head = f"output[{last.channel}, {last.row}, {last.col}] = "
-        formula = f"{head}{widest} + ({taps} products: {widest}) = {widest}"
-        return ValueText(widest, ramps, formula)
+        return value_text(self.numbers, self.options.decimals)
 
     def _text(self, value: float) -> str:
         return number_text(float(value), self.options.decimals, self.numbers.integral)

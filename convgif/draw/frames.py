@@ -14,31 +14,18 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from ..font import text_width
 from ..layers import OptionError, WindowLayer, window_layer
-from ..layers.channels import channels_for
-from ..layout import MIN_AUTO_CELL, frame_status, layout
+from ..layout import MIN_AUTO_CELL
 from ..options import NAMES as RENDER_NAMES
 from ..options import RenderOptions
-from ..schedule import Schedule, plan
 from ..theme import Palette
-from ..trace import Step, Stepper
+from ..trace import Step
 from ..values import NAMES as VALUE_NAMES
 from ..values import Values, values_for
-from .conv1d import Conv1dScene, Conv1dValueScene
-from .conv2d import Conv2dScene
-from .conv2d_values import Conv2dValueScene
+from .choose import SCENES, VALUE_SCENES, choose_scene
 from .scene import Scene
 
 MAX_SIDE = 4096
-
-# The scene of each layer kind, and its scene with values.
-SCENES: dict[str, type[Scene]] = {
-    **{kind: Conv2dScene for kind in ("conv2d", "conv-transpose2d", "max-pool2d",
-                                      "avg-pool2d")},
-    "conv1d": Conv1dScene}
-VALUE_SCENES: dict[str, type[Scene]] = {
-    **{kind: Conv2dValueScene for kind in SCENES}, "conv1d": Conv1dValueScene}
 
 
 class Painter:
@@ -49,12 +36,12 @@ class Painter:
                  values: Values | None = None, scene: Scene | None = None) -> None:
         self.layer = window_layer(layer)
         options.check(layer)
-        self.values = values
         if scene is None:
             check_height(layer, options)
             scenes = SCENES if values is None else VALUE_SCENES
             scene = scenes[layer.kind](layer, options, values)
         self.scene = scene
+        self.values = scene.values  # the image look seeds values when none are given
         self.layout = self.scene.layout
         if max(self.layout.width, self.layout.height) > MAX_SIDE:
             scale = f" or scale (now {options.scale})" if options.scale > 1 else ""
@@ -81,7 +68,9 @@ class Painter:
         window_layer(layer)
         settings.check(layer)
         values = values_for(layer, **{k: v for k, v in options.items() if k in VALUE_NAMES})
-        return cls(layer, settings, values, choose_scene(layer, settings, values))
+        value_options = {k: v for k, v in options.items() if k in VALUE_NAMES}
+        return cls(layer, settings, values,
+                   choose_scene(layer, settings, values, value_options))
 
     def frames(self) -> Iterator[np.ndarray]:
         """Every frame of the layer's animation, in order, lazily."""
@@ -126,33 +115,6 @@ def check_height(layer: WindowLayer, options: RenderOptions) -> None:
         raise OptionError(
             f"the canvas would be more than {MAX_SIDE} px tall: in_channels="
             f"{layer.in_channels} grids of {layer.padded_size[0]} rows of {cell} px")
-
-
-def choose_scene(layer: WindowLayer, options: RenderOptions, values: Values | None) -> Scene:
-    """The scene of ``layer``'s frames: its kind's, with the channels and schedule the
-    options ask for."""
-    channels = channels_for(layer, options.show_out, options.show_in)
-    stepper = Stepper(layer, values, channels)
-    oh, ow = layer.output_size
-    schedule = plan(stepper.count, ow, oh * ow, options.budget, options.every_step,
-                    options.steps)
-    scenes = SCENES if values is None else VALUE_SCENES
-    kind = scenes[layer.kind]
-    if channels.is_every(layer) and not schedule.sped:
-        check_height(layer, options)
-        return kind(layer, options, values, schedule=schedule)
-    probe = kind(layer, options, values, schedule=schedule)
-    placed = layout(layer, options.cell_size, probe.value_text(), channels,
-                    widest_status(layer, stepper, schedule))
-    return kind(layer, options, values, layout=placed, schedule=schedule)
-
-
-def widest_status(layer: WindowLayer, stepper: Stepper, schedule: Schedule) -> str:
-    """The widest of the frames' status lines, at the text size of a layout."""
-    lines = [frame_status(layer, schedule, frame,
-                          stepper.outputs(frame.last) if frame.marks else ())
-             for frame in schedule.frames]
-    return max(lines, key=lambda line: text_width(line, 12))
 
 
 def frames(layer: WindowLayer, **options: Any) -> Iterator[Image.Image]:

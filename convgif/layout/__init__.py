@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from ..layers import WindowLayer
 from ..layers.channels import Channels
-from . import conv1d, conv2d
+from . import conv1d, conv2d, images
 from .parts import (
     Area,
     Box,
@@ -39,6 +39,13 @@ LAYOUTS: dict[str, Place] = {
     **{kind: conv2d.place for kind in ("conv2d", "conv-transpose2d", "max-pool2d",
                                        "avg-pool2d")},
     "conv1d": conv1d.place}
+# Each layer kind's image look: (layer, values' text, channels shown, widest status line,
+# page (width, height), whether three input channels are one colour image) -> Layout.
+ImagePlace = Callable[[WindowLayer, ValueText, Channels, str, tuple[int, int], bool], Layout]
+IMAGE_LAYOUTS: dict[str, ImagePlace] = {
+    **{kind: images.place for kind in ("conv2d", "conv-transpose2d", "max-pool2d",
+                                       "avg-pool2d")},
+    "conv1d": conv1d.place_image}
 # The automatic cell size shrinks until the canvas fits this (px a side) for a kind.
 COMFORT: dict[str, int] = {"conv1d": conv1d.PAGE_WIDTH}
 kind_colours = conv2d.kind_colours
@@ -72,6 +79,8 @@ def layout(layer: WindowLayer, cell_size: int | None = None, text: ValueText | N
 
 
 __all__ = [
+    "DEFAULT_CELL",
+    "IMAGE_LAYOUTS",
     "LAYOUTS",
     "MIN_AUTO_CELL",
     "Area",

@@ -12,8 +12,19 @@ from __future__ import annotations
 from ..font import line_height, text_width
 from ..layers import WindowLayer
 from ..layers.channels import Channels
-from .conv2d import below, channel_list, hidden_notes, text_need
-from .parts import Grid, Layout, Text, ValueText, font_size, number_fits, number_size
+from .conv2d import below, hidden_notes, text_need
+from .magnifier import place_magnifier
+from .parts import (
+    Grid,
+    ImageGrid,
+    Layout,
+    Text,
+    ValueText,
+    channel_list,
+    font_size,
+    number_fits,
+    number_size,
+)
 
 PAGE_WIDTH = 880  # px: what a README or a blog column shows at full size
 
@@ -101,3 +112,58 @@ def place(layer: WindowLayer, cell: int, text: ValueText | None = None,
                   tuple(kernels), tuple(outputs), tuple(texts), tuple(swatches), slots,
                   number_size(cell) if text is not None and number_fits(text.widest, cell)
                   else None, channels=None if shown.is_every(layer) else shown)
+
+
+STRIP_IN, STRIP_OUT = 28, 18  # px: the height of an input and of an output strip
+
+
+def place_image(layer: WindowLayer, text: ValueText, channels: Channels, status: str,
+                page: tuple[int, int], colour: bool = False) -> Layout:
+    """Place a Conv1d layer's frames in the image look: each shown input and output channel
+    a strip as wide as the page (its cells as pixels, or several to a pixel), then the
+    magnifier and the text slots. ``colour`` does not apply to a 1D input."""
+    size = 12
+    lh = line_height(size)
+    margin = 16
+    content_w = page[0] - 2 * margin
+    _, length = layer.axes
+    notes = hidden_notes(layer, channels)
+    depth = max(sum(1 for c in channels.inputs if c // layer.in_per_group == group)
+                for group in channels.groups(layer))
+    content = max(content_w, text_need(layer, text, size, status),
+                  *(text_width(t, size) for t in notes))
+    texts: list[Text] = []
+    y = margin
+
+    def strips(title: str, shown: tuple[int, ...], cells: int, height: int,
+               note: str) -> list[ImageGrid]:
+        nonlocal y
+        texts.append(Text(title, margin, y, size, "text"))
+        y += lh + 4
+        made = []
+        for channel in shown:
+            texts.append(Text(f"channel {channel}", margin, y, size, "muted"))
+            y += lh
+            made.append(ImageGrid(margin, y, 1, cells, content, height))
+            y += height + 6
+        if note:
+            texts.append(Text(note, margin, y, size, "muted"))
+            y += lh
+        y += 12
+        return made
+
+    inputs = strips(f"input {layer.input_shape}", channels.inputs, length.reach, STRIP_IN,
+                    notes[0])
+    outputs = strips(f"output {layer.output_shape}", channels.outputs,
+                     layer.output_size[1], STRIP_OUT, notes[2])
+    magnifier, mag_texts, mag_h = place_magnifier(layer, text, depth, margin, y, content,
+                                                  size)
+    texts += mag_texts
+    swatches, slots, height = below(layer, text, 14, margin, content, y + mag_h, texts)
+    cell = magnifier.output.cell
+    return Layout(layer, cell, size, content + 2 * margin, height, tuple(inputs),
+                  tuple(() for _ in channels.outputs), tuple(outputs), tuple(texts),
+                  tuple(swatches), slots,
+                  number_size(cell) if number_fits(text.widest, cell) else None,
+                  channels=None if channels.is_every(layer) else channels,
+                  magnifier=magnifier)

@@ -9,8 +9,6 @@ formula line (none in plain frames), legend and caption.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from ..font import line_height, text_width
 from ..layers import WindowLayer
 from ..layers.channels import Channels
@@ -22,7 +20,9 @@ from .parts import (
     Swatch,
     Text,
     ValueText,
+    channel_list,
     font_size,
+    more,
     number_fits,
     number_size,
     stack,
@@ -96,20 +96,6 @@ def kind_colours(layer: WindowLayer, values: bool) -> tuple[str, ...]:
             "beyond": any(axis.reach > axis.padded for axis in layer.axes),
             "chosen": values and getattr(layer, "operation", "") == "max"}
     return tuple(name for name, wanted in used.items() if wanted)
-
-
-def channel_list(kind: str, channels: Sequence[int]) -> str:
-    """``input channel 4``, ``input channels 4-7`` or ``input channels 0, 5, 9``."""
-    if len(channels) == 1:
-        return f"{kind} channel {channels[0]}"
-    if list(channels) == list(range(channels[0], channels[-1] + 1)):
-        return f"{kind} channels {channels[0]}-{channels[-1]}"
-    return f"{kind} channels {', '.join(str(c) for c in channels)}"
-
-
-def more(count: int, what: str) -> str:
-    """``+ 61 more output channels``: the channels a frame does not show, named."""
-    return f"+ {count:,} more {what}{'s' * (count != 1)}"
 
 
 def hidden_notes(layer: WindowLayer, shown: Channels) -> tuple[str, str, str]:

@@ -17,6 +17,7 @@ import numpy as np
 from ..font import text_width
 from ..trace import OutputCell, Step, Term
 from ..values import Values
+from .parts import ValueText
 
 
 def number_text(value: float, decimals: int, integral: bool) -> str:
@@ -47,15 +48,49 @@ def _signed(parts: Iterable[str]) -> str:
     return out
 
 
-def widest_number(values: Values, decimals: int) -> str:
-    """The widest text of any input, weight or output number (what a cell must hold)."""
-    finite = [array[np.isfinite(array)] for array in (values.padded, values.weight,
-                                                       values.output)]
+def widest_number(values: Values, decimals: int, outputs: bool = True) -> str:
+    """The widest text of any input, weight or (with ``outputs``) output number (what a
+    cell must hold)."""
+    arrays = (values.padded, values.weight, *((values.output,) if outputs else ()))
+    finite = [array[np.isfinite(array)] for array in arrays]
     texts = {number_text(float(v), decimals, values.integral)
              for array in finite if array.size for v in (array.min(), array.max())}
-    texts |= {number_text(float(v), decimals, values.integral)
-              for v in np.unique(np.round(values.output, decimals))[:64]}
-    return max(texts, key=len)
+    if outputs:
+        texts |= {number_text(float(v), decimals, values.integral)
+                  for v in np.unique(np.round(values.output, decimals))[:64]}
+    return max(texts, key=len, default="0")
+
+
+def ramp_name(array: np.ndarray) -> str:
+    """The value ramp of ``array``'s numbers: ``sequential`` when none is negative, else
+    ``diverging`` (around 0); infinities (max pooling's padding) are left out."""
+    finite = array[np.isfinite(array)]
+    return "sequential" if finite.size == 0 or finite.min() >= 0 else "diverging"
+
+
+def magnitude(array: np.ndarray) -> float:
+    """The largest finite magnitude in ``array`` (0 for none): a ramp's scale."""
+    finite = array[np.isfinite(array)]
+    return float(np.abs(finite).max()) if finite.size else 0.0
+
+
+def shading(values: Values) -> dict[str, tuple[str, float]]:
+    """The ramp and scale of each kind of grid: ``input`` (padded), ``weight``, ``output``."""
+    return {name: (ramp_name(array), magnitude(array)) for name, array in
+            (("input", values.padded), ("weight", values.weight), ("output", values.output))}
+
+
+def value_text(values: Values, decimals: int) -> ValueText:
+    """What a layout with ``values`` makes room for: the widest number, the ramps in use
+    and the widest short formula (the last output cell's, every number the widest)."""
+    layer = values.layer
+    widest = widest_number(values, decimals)
+    ramps = tuple(sorted({ramp for ramp, _ in shading(values).values()}))
+    oh, ow = layer.output_size
+    taps = layer.in_per_group * int(np.prod([a.kernel for a in layer.axes]))
+    head = f"output[{layer.out_channels - 1}, {oh - 1}, {ow - 1}] = "
+    formula = f"{head}{widest} + ({taps} products: {widest}) = {widest}"
+    return ValueText(widest, ramps, formula, widest_number(values, decimals, outputs=False))
 
 
 def formula_forms(step: Step, output: OutputCell, decimals: int) -> list[str]:

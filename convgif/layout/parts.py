@@ -136,6 +136,7 @@ class Magnifier:
     offsets: tuple[int, ...]
     operation: Grid | None
     box: Box
+    labels: tuple[tuple[int, int], ...]  # where each column's channel is named, per step
 
     def scaled(self, scale: int) -> Magnifier:
         """The panel drawn ``scale`` times larger."""
@@ -143,7 +144,8 @@ class Magnifier:
                          tuple(g.scaled(scale) for g in self.kernels),
                          self.output.scaled(scale), self.offsets,
                          None if self.operation is None else self.operation.scaled(scale),
-                         scaled_box(self.box, scale))
+                         scaled_box(self.box, scale),
+                         tuple((x * scale, y * scale) for x, y in self.labels))
 
 
 @dataclass(frozen=True)
@@ -188,12 +190,15 @@ class ValueText:
 
     ``widest`` is the widest number a cell shows, ``ramps`` the value ramps
     the grids use (``"diverging"``, ``"sequential"``) and ``formula`` the
-    widest formula line of the shortest form.
+    widest formula line of the shortest form; ``read`` is the widest input or
+    weight number (what the magnifier's window and kernel cells hold; default
+    ``widest``).
     """
 
     widest: str
     ramps: tuple[str, ...]
     formula: str
+    read: str = ""
 
 
 @dataclass(frozen=True)
@@ -295,6 +300,20 @@ def _cells(outputs: Sequence[OutputCell]) -> str:
     cells = [f"output[{o.channel}, {o.row}, {o.col}]" for o in outputs[:3]]
     more = len(outputs) - len(cells)
     return ", ".join(cells) + (f" and {more} more groups" if more else "")
+
+
+def channel_list(kind: str, channels: Sequence[int]) -> str:
+    """``input channel 4``, ``input channels 4-7`` or ``input channels 0, 5, 9``."""
+    if len(channels) == 1:
+        return f"{kind} channel {channels[0]}"
+    if list(channels) == list(range(channels[0], channels[-1] + 1)):
+        return f"{kind} channels {channels[0]}-{channels[-1]}"
+    return f"{kind} channels {', '.join(str(c) for c in channels)}"
+
+
+def more(count: int, what: str) -> str:
+    """``+ 61 more output channels``: the channels a frame does not show, named."""
+    return f"+ {count:,} more {what}{'s' * (count != 1)}"
 
 
 def status_text(layer: Layer, index: int, outputs: Sequence[OutputCell],
