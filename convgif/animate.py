@@ -131,6 +131,7 @@ def render(
     painter = Painter.of(layer, options)
     settings = painter.scene.options
     writer_class, path = _writer_of(layer, target, format, painter.values is not None)
+    settings.check_frames(len(painter.schedule), painter.schedule.count)
     hold = settings.hold_for(painter.schedule.sped)
     writer_class.check_timing(settings.duration, hold, settings.loop)
     size = (painter.layout.width, painter.layout.height)

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import overload
 
 from .layers import OptionError
 
@@ -44,13 +46,46 @@ class Frame:
         return self.stop - self.start
 
 
+class OnePerStep(Sequence[Frame]):
+    """Frames of one step each, steps ``start`` to ``stop`` (excluded), made when asked
+    for: a layer of a million steps animated step by step needs no million objects to
+    draw one of its frames."""
+
+    def __init__(self, start: int, stop: int) -> None:
+        self.start, self.stop = start, stop
+
+    def __len__(self) -> int:
+        return self.stop - self.start
+
+    @overload
+    def __getitem__(self, index: int) -> Frame: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Frame]: ...
+
+    def __getitem__(self, index: int | slice) -> Frame | Sequence[Frame]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(f"frame {index} of {len(self)}")
+        return Frame(self.start + index, self.start + index + 1)
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == list(other) if isinstance(other, Sequence) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.start, self.stop))
+
+
 @dataclass(frozen=True)
 class Schedule:
     """The frames of one animation over ``count`` steps (those of the shown channels).
     ``sped`` says whether frames cover more than one step each (the animation then
     ends on the complete output)."""
 
-    frames: tuple[Frame, ...]
+    frames: Sequence[Frame]
     count: int
     sped: bool
 
@@ -112,7 +147,7 @@ def plan(count: int, row: int, plane: int, budget: int, every_step: bool = False
     range of the steps only."""
     start, end = steps_range(steps, count)
     if every_step or end - start <= budget:
-        return Schedule(tuple(Frame(i, i + 1) for i in range(start, end)), count, False)
+        return Schedule(OnePerStep(start, end), count, False)
     if budget < 2:
         raise OptionError(f"budget={budget} frames cannot speed up {end - start:,} steps: "
                           f"give at least 2")

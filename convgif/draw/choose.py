@@ -58,10 +58,12 @@ def fits(lay: Layout, page: tuple[int, int]) -> bool:
 
 
 def widest_status(layer: WindowLayer, stepper: Stepper, schedule: Schedule) -> str:
-    """The widest of the frames' status lines."""
+    """The widest of the frames' status lines (one step per frame: the last one's, whose
+    numbers have the most digits)."""
+    frames = schedule.frames if schedule.sped else schedule.frames[-1:]
     lines = [frame_status(layer, schedule, frame,
                           stepper.outputs(frame.last) if frame.marks else ())
-             for frame in schedule.frames]
+             for frame in frames]
     return max(lines, key=lambda line: text_width(line, 12))
 
 

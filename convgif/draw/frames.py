@@ -50,7 +50,6 @@ class Painter:
                 f"{MAX_SIDE} px on a side: lower cell_size (now "
                 f"{self.layout.cell // options.scale}){scale}")
         self.schedule = self.scene.schedule
-        options.check_frames(len(self.schedule), self.schedule.count)
         self.palette = self.scene.palette
         self.background = self.scene.background()
         self.state = self.background.copy()

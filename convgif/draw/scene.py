@@ -47,7 +47,8 @@ class Scene(ABC):
         self.stepper = Stepper(layer, values, self.layout.channels)
         self.schedule = schedule if schedule is not None else plan(
             self.stepper.count, 1, 1, self.stepper.count)
-        self._frames = {frame.last: frame for frame in self.schedule.frames if frame.marks}
+        self._frames = {frame.last: frame for frame in self.schedule.frames
+                        if frame.marks} if self.schedule.sped else {}
         self.palette = self.make_palette()
         self.colour = self.palette.index
 

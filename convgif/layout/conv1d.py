@@ -107,7 +107,8 @@ def place(layer: WindowLayer, cell: int, text: ValueText | None = None,
         outputs.append(Grid(ox, y, 1, layer.output_size[1], cell))
         y += cell + 1 + row_gap
     note(notes[2])
-    swatches, slots, height = below(layer, text, cell, margin, content_w, y - row_gap, texts)
+    swatches, slots, height = below(layer, text, cell, margin, content_w, y - row_gap, texts,
+                                    len(groups))
     return Layout(layer, cell, size, content_w + 2 * margin, height, tuple(inputs),
                   tuple(kernels), tuple(outputs), tuple(texts), tuple(swatches), slots,
                   number_size(cell) if text is not None and number_fits(text.widest, cell)
@@ -159,7 +160,8 @@ def place_image(layer: WindowLayer, text: ValueText, channels: Channels, status:
     magnifier, mag_texts, mag_h = place_magnifier(layer, text, depth, margin, y, content,
                                                   size)
     texts += mag_texts
-    swatches, slots, height = below(layer, text, 14, margin, content, y + mag_h, texts)
+    swatches, slots, height = below(layer, text, 14, margin, content, y + mag_h, texts,
+                                    len(channels.groups(layer)))
     cell = magnifier.output.cell
     return Layout(layer, cell, size, content + 2 * margin, height, tuple(inputs),
                   tuple(() for _ in channels.outputs), tuple(outputs), tuple(texts),

@@ -215,7 +215,8 @@ def place(layer: WindowLayer, cell: int, text: ValueText | None = None,
                 texts.append(Text(note, ox + x, y, size, "muted"))
         y += lh
 
-    swatches, slots, height = below(layer, text, cell, margin, content_w, y, texts)
+    swatches, slots, height = below(layer, text, cell, margin, content_w, y, texts,
+                                    len(groups))
     return Layout(layer, cell, size, width, height, tuple(inputs),
                   tuple(tuple(kernels[c]) for c in shown.outputs), tuple(outputs),
                   tuple(texts), tuple(swatches), slots,
@@ -237,7 +238,8 @@ def text_need(layer: WindowLayer, text: ValueText | None, size: int,
 
 
 def below(layer: WindowLayer, text: ValueText | None, cell: int, margin: int,
-          content_w: int, y: int, texts: list[Text]) -> tuple[list[Swatch], Slots, int]:
+          content_w: int, y: int, texts: list[Text], groups: int | None = None
+          ) -> tuple[list[Swatch], Slots, int]:
     """The status, formula, legend and caption slots under grids that end at ``y``: the
     legend's swatches (wrapped into rows of ``content_w``), the slots and the canvas's
     height. The caption is added to ``texts``."""
@@ -259,7 +261,7 @@ def below(layer: WindowLayer, text: ValueText | None, cell: int, margin: int,
     y += max(cell, 14)
     status = (margin, y, margin + content_w, y + lh)
     y += lh
-    formula_lines = layer.groups if text is not None else 0
+    formula_lines = (layer.groups if groups is None else groups) if text is not None else 0
     formula = (margin, y, margin + content_w, y + formula_lines * lh)
     y += formula_lines * lh
     y += max(cell // 2, 10)

@@ -57,7 +57,8 @@ def place(layer: WindowLayer, text: ValueText, channels: Channels, status: str,
     depth = max(sum(1 for c in in_channels if c // layer.in_per_group == group)
                 for group in channels.groups(layer))
     magnifier, mag_texts, mag_h = place_magnifier(layer, text, depth, 0, 0, content_w, SIZE)
-    _, _, below_h = below(layer, text, CELL, MARGIN, content_w, 0, [])
+    groups = len(channels.groups(layer))
+    _, _, below_h = below(layer, text, CELL, MARGIN, content_w, 0, [], groups)
     main_h = page[1] - MARGIN - header_h - notes_h - 16 - mag_h - below_h
 
     def arrange(zoom: float) -> tuple[int, int, int, int] | None:
@@ -65,10 +66,13 @@ def place(layer: WindowLayer, text: ValueText, channels: Channels, status: str,
         None when they do not fit."""
         in_w, in_h = _grid_size(reach, zoom)
         out_w, out_h = _grid_size(out_cells, zoom)
+        out_w = max(out_w, _label_width(out_channels, out_w))
+        left_w = max(in_w, *(text_width(t, SIZE) for t in (*heading[:2], notes[0])))
         columns = max(1, min(len(out_channels),
-                             (content_w - in_w - GAP + TILE_GAP) // (out_w + TILE_GAP)))
+                             (content_w - left_w - GAP + TILE_GAP) // (out_w + TILE_GAP)))
         rows = math.ceil(len(out_channels) / columns)
-        width = in_w + GAP + columns * out_w + (columns - 1) * TILE_GAP
+        width = left_w + GAP + max(columns * out_w + (columns - 1) * TILE_GAP,
+                                   *(text_width(t, SIZE) for t in (*heading[2:], notes[2])))
         height = max(images_in * (in_h + in_labels) + (images_in - 1) * TILE_GAP,
                      rows * (out_h + label) + (rows - 1) * TILE_GAP)
         if width > content_w or height > main_h:
@@ -87,7 +91,8 @@ def place(layer: WindowLayer, text: ValueText, channels: Channels, status: str,
     columns, _, _, _ = arrange(zoom) or arrange(1 / 64) or (1, len(out_channels), 0, 0)
 
     in_w, in_h = _grid_size(reach, zoom)
-    out_w, out_h = _grid_size(out_cells, zoom)
+    image_w, out_h = _grid_size(out_cells, zoom)
+    out_w = max(image_w, _label_width(out_channels, image_w))
     left_w = max(in_w, text_width(heading[0], SIZE), text_width(heading[1], SIZE),
                  text_width(notes[0], SIZE))
     right_w = max(columns * out_w + (columns - 1) * TILE_GAP,
@@ -114,8 +119,8 @@ def place(layer: WindowLayer, text: ValueText, channels: Channels, status: str,
         row, col = divmod(i, columns)
         x, top = x_out + col * (out_w + TILE_GAP), MARGIN + header_h + row * (
             out_h + label + TILE_GAP)
-        texts.append(Text(f"channel {channel}", x, top, SIZE, "muted"))
-        outputs.append(ImageGrid(x, top + label, out_cells[0], out_cells[1], out_w, out_h))
+        texts.append(Text(_label(channel, image_w), x, top, SIZE, "muted"))
+        outputs.append(ImageGrid(x, top + label, out_cells[0], out_cells[1], image_w, out_h))
         bottom = max(bottom, top + label + out_h)
     y = bottom + 8
     if notes_h:
@@ -127,7 +132,8 @@ def place(layer: WindowLayer, text: ValueText, channels: Channels, status: str,
     magnifier, mag_texts, mag_h = place_magnifier(layer, text, depth, MARGIN, y, content,
                                                   SIZE)
     texts += mag_texts
-    swatches, slots, height = below(layer, text, CELL, MARGIN, content, y + mag_h, texts)
+    swatches, slots, height = below(layer, text, CELL, MARGIN, content, y + mag_h, texts,
+                                    groups)
     shown_inputs = tuple(inputs[0] for _ in in_channels) if colour else tuple(inputs)
     cell = magnifier.output.cell
     return Layout(layer, cell, SIZE, width, height, shown_inputs,
@@ -136,6 +142,17 @@ def place(layer: WindowLayer, text: ValueText, channels: Channels, status: str,
                   number_size(cell) if number_fits(text.widest, cell) else None,
                   channels=None if channels.is_every(layer) else channels,
                   magnifier=magnifier)
+
+
+def _label(channel: int, width: int) -> str:
+    """An output image's label: ``channel 5``, or ``5`` over an image narrower than that."""
+    text = f"channel {channel}"
+    return text if text_width(text, SIZE) <= width else str(channel)
+
+
+def _label_width(channels: tuple[int, ...], width: int) -> int:
+    """The widest label over images ``width`` px wide (a tile is at least that wide)."""
+    return max(text_width(_label(channel, width), SIZE) + 4 for channel in channels)
 
 
 def _input_text(layer: WindowLayer, colour: bool) -> str:

@@ -35,8 +35,10 @@ def place_magnifier(layer: WindowLayer, text: ValueText, depth: int, x: int, y: 
     cell = max(20, cell_for_number(text.read or text.widest) + ROOM)
     out_cell = max(cell, cell_for_number(text.widest) + ROOM)
 
-    def column(cell: int) -> int:
-        return max(fw, kw if operation is None else 1) * cell + 1
+    name_w = text_width(f"input channel {layer.in_channels - 1}", size) + 6
+
+    def column(cell: int) -> int:  # a column's grids, and its label over them
+        return max(max(fw, kw if operation is None else 1) * cell + 1, name_w)
 
     def operation_side(cell: int) -> int:
         return 0 if operation is None else max(2 * cell, text_width(operation, size) + 12)
