@@ -60,8 +60,9 @@ class RenderOptions:
         "Refuse animations of more frames than this.", DEFAULT_MAX_FRAMES, "N"))
     budget: int = flag_field(DEFAULT_BUDGET, Flag(
         "budget", ("--budget",), "int",
-        "At most N frames: a layer of more steps shows its first steps one per frame, then "
-        "more and more per frame, and ends on the complete output.", DEFAULT_BUDGET, "N"))
+        "At most N frames (and no more than --max-frames): a layer of more steps shows its "
+        "first steps one per frame, then more and more per frame, and ends on the complete "
+        "output.", DEFAULT_BUDGET, "N"))
     every_step: bool = flag_field(False, Flag(
         "every_step", ("--every-step",), "switch",
         "One frame per step, however many (up to --max-frames).", False))
@@ -112,9 +113,6 @@ class RenderOptions:
                               f"{MAX_DECIMALS}")
         positive_int("max_frames", self.max_frames, OptionError)
         positive_int("budget", self.budget, OptionError)
-        if self.budget > self.max_frames:
-            raise OptionError(f"budget={self.budget} frames is more than max_frames="
-                              f"{self.max_frames}: lower budget or raise max_frames")
         if not isinstance(self.every_step, bool):
             raise OptionError(f"every_step={self.every_step!r} must be True or False")
         for name in ("steps", "show_out", "show_in"):
@@ -123,6 +121,11 @@ class RenderOptions:
                                   f"as '0:4'")
         if self.width is not None and positive_int("width", self.width, OptionError) < 200:
             raise OptionError(f"width={self.width} px must be at least 200")
+
+    @property
+    def frame_budget(self) -> int:
+        """The frames a sped-up animation may take: ``budget``, or ``max_frames`` if fewer."""
+        return min(self.budget, self.max_frames)
 
     def hold_for(self, sped: bool) -> int:
         """The hold in ms: as given, else 0, or :data:`SPED_HOLD_MS` when frames are sped up

@@ -36,7 +36,7 @@ def test_shape_defaults_to_the_headline_layer() -> None:
     assert lines[1] == f"output       {HEADLINE.output_shape}"
     assert f"caption      {HEADLINE.caption}" in lines
     assert f"torch        {HEADLINE.torch_repr()}" in lines
-    assert f"frames       {HEADLINE.n_steps:,}" in lines
+    assert f"steps        {HEADLINE.n_steps:,}" in lines
 
 
 def test_shape_json_is_the_summary() -> None:

@@ -28,8 +28,9 @@ import convgif
 from convgif.cli import main
 from convgif.writers.atomic import remove_stale_temps
 
-HYPOTHESIS = settings(max_examples=60, deadline=None,
-                      suppress_health_check=[HealthCheck.function_scoped_fixture])
+# HOSTILE_EXAMPLES=800 runs a longer search locally; the suite runs 60.
+HYPOTHESIS = settings(max_examples=int(os.environ.get("HOSTILE_EXAMPLES", "60")),
+                      deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -55,6 +56,12 @@ def assert_one_line_error(code: int, err: str) -> str:
 def leftovers(folder: Path) -> list[Path]:
     """Temporary files anywhere under ``folder``."""
     return [p for p in folder.rglob("*") if p.name.endswith(".tmp") or p.name.startswith(".")]
+
+
+def option_value(options: list[str], name: str, default: str) -> str:
+    """The value of option ``name`` among ``options`` (the last one given wins)."""
+    values = [options[i + 1] for i, word in enumerate(options[:-1]) if word == name]
+    return values[-1] if values else default
 
 
 def gif_frames(path: Path) -> int:
@@ -101,6 +108,11 @@ RENDER_FLAGS: dict[str, st.SearchStrategy[str]] = {
     "--loop": mostly(st.sampled_from(["0", "1", "65535", "65536"])),
     "--cell-size": mostly(st.sampled_from(["4", "9", "3", "121"])),
     "--theme": mostly(st.sampled_from(["light", "dark"])),
+    "--budget": mostly(st.sampled_from(["2", "5", "40", "120", "1"])),
+    "--steps": mostly(st.sampled_from(["1:5", "3", "2:", ":4", "0:3", "5:2", "1:99999"])),
+    "--show-out": mostly(st.sampled_from(["0", "0:2", "1,0", "3", "0:0", "9"])),
+    "--show-in": mostly(st.sampled_from(["0", "0:2", "1", "5"])),
+    "--width": mostly(st.sampled_from(["300", "900", "2000", "199"])),
 }
 SWITCHES = st.lists(st.sampled_from(["--bias", "--no-bias", "--ceil-mode", "--no-ceil-mode",
                                      "--count-include-pad", "--no-count-include-pad"]),
@@ -154,9 +166,17 @@ def test_render_exits_0_with_a_gif_or_2_with_one_line(
         assert err == ""
         shape_code, shape_out, _ = run(["shape", "--json", *layer, *switches], capsys)
         assert shape_code == 0
-        frames = json.loads(shape_out)["n_steps"]
+        steps = json.loads(shape_out)["n_steps"]
+        frames = gif_frames(target)
         assert f"({frames} frames" in out
-        assert gif_frames(target) == frames
+        budget = min(int(option_value(options, "--budget", "120")),
+                     int(option_value(options, "--max-frames", "2000")))
+        if "--every-step" in options:
+            assert frames == steps  # one per step, within --max-frames
+        elif "--steps" not in options and "--show-out" not in options:
+            # One per step when they fit the budget; else sped up within it, the
+            # complete output last.
+            assert frames == steps if steps <= budget else 2 <= frames <= budget
         assert all(p.read_bytes() == content for p, content in before.items() if p != target)
     else:
         assert_one_line_error(code, err)

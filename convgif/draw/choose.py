@@ -83,7 +83,7 @@ class Choice:
             stepper = Stepper(self.layer, self.values, channels)
             oh, ow = self.layer.output_size
             options = self.options
-            made = plan(stepper.count, ow, oh * ow, options.budget, options.every_step,
+            made = plan(stepper.count, ow, oh * ow, options.frame_budget, options.every_step,
                         options.steps)
             every = channels.outputs == tuple(range(self.layer.out_channels))
             status = None if every and not made.sped else widest_status(

@@ -139,7 +139,7 @@ class Layer(ABC):
             f"parameters   {self.n_params:,} = {self.n_weights:,} weights{weights} "
             f"+ {self.n_bias:,} bias",
             f"{self.work:<13}{self.macs:,}",
-            f"frames       {self.n_steps:,}",
+            f"steps        {self.n_steps:,}",
             f"caption      {self.caption}",
             f"torch        {self.torch_repr()}",
         ])

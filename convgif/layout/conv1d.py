@@ -13,7 +13,7 @@ from ..font import line_height, text_width
 from ..layers import WindowLayer
 from ..layers.channels import Channels
 from .conv2d import below, hidden_notes, text_need
-from .magnifier import place_magnifier
+from .magnifier import number_size_of, place_magnifier
 from .parts import (
     Grid,
     ImageGrid,
@@ -166,6 +166,6 @@ def place_image(layer: WindowLayer, text: ValueText, channels: Channels, status:
     return Layout(layer, cell, size, content + 2 * margin, height, tuple(inputs),
                   tuple(() for _ in channels.outputs), tuple(outputs), tuple(texts),
                   tuple(swatches), slots,
-                  number_size(cell) if number_fits(text.widest, cell) else None,
+                  number_size_of(magnifier, text),
                   channels=None if channels.is_every(layer) else channels,
                   magnifier=magnifier)

@@ -18,8 +18,8 @@ from ..font import line_height, text_width
 from ..layers import WindowLayer
 from ..layers.channels import Channels
 from .conv2d import below, hidden_notes, text_need
-from .magnifier import place_magnifier
-from .parts import ImageGrid, Layout, Text, ValueText, number_fits, number_size
+from .magnifier import number_size_of, place_magnifier
+from .parts import ImageGrid, Layout, Text, ValueText
 
 SIZE = 12  # text size of the image look
 MARGIN = 16
@@ -139,7 +139,7 @@ def place(layer: WindowLayer, text: ValueText, channels: Channels, status: str,
     return Layout(layer, cell, SIZE, width, height, shown_inputs,
                   tuple(() for _ in out_channels), tuple(outputs), tuple(texts),
                   tuple(swatches), slots,
-                  number_size(cell) if number_fits(text.widest, cell) else None,
+                  number_size_of(magnifier, text),
                   channels=None if channels.is_every(layer) else channels,
                   magnifier=magnifier)
 

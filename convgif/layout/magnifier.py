@@ -17,6 +17,7 @@ from .parts import Grid, Magnifier, Text, ValueText, cell_for_number, more
 GAP = 16  # px between columns
 MIN_CELL = 8  # the magnifier's cells shrink to this (numbers go) for huge footprints
 ROOM = 6  # px more than a number needs: the borders that mark taps stay clear of it
+NUMBER_SIZE = 12  # the text size of the magnifier's numbers
 HEADING = "magnified: the window each input channel gives the kernel"
 POOL_HEADING = "magnified: the window, and what the layer takes of it"
 
@@ -32,8 +33,8 @@ def place_magnifier(layer: WindowLayer, text: ValueText, depth: int, x: int, y: 
     labels = ("window", "x kernel") if operation is None else ("window", "")
     label_w = max(text_width(label, size) for label in labels) + 10
     out_label = "= output"
-    cell = max(20, cell_for_number(text.read or text.widest) + ROOM)
-    out_cell = max(cell, cell_for_number(text.widest) + ROOM)
+    cell = cell_for_number(text.read or text.widest, NUMBER_SIZE) + ROOM
+    out_cell = max(cell, cell_for_number(text.widest, NUMBER_SIZE) + ROOM)
 
     name_w = text_width(f"input channel {layer.in_channels - 1}", size) + 6
 
@@ -83,3 +84,10 @@ def place_magnifier(layer: WindowLayer, text: ValueText, depth: int, x: int, y: 
     panel = (x, y, max(right + text_width(out_label, size), output.box[2]), bottom)
     return (Magnifier(tuple(windows), tuple(kernels), output, tuple(range(columns)), box, panel,
                       tuple(spots)), texts, bottom - y)
+
+
+def number_size_of(magnifier: Magnifier, text: ValueText) -> int | None:
+    """The size of the magnifier's numbers, None when its cells (shrunk for a huge
+    footprint) cannot hold them."""
+    needed = cell_for_number(text.read or text.widest, NUMBER_SIZE) + ROOM
+    return NUMBER_SIZE if magnifier.windows[0].cell >= needed else None

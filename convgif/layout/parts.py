@@ -360,10 +360,12 @@ def number_fits(text: str, cell: int) -> bool:
     return text_width(text, size) <= cell - 4 and line_height(size) <= cell + 1
 
 
-def cell_for_number(text: str) -> int:
-    """The smallest cell (at least 20 px) that holds ``text``."""
+def cell_for_number(text: str, size: int | None = None) -> int:
+    """The smallest cell (at least 20 px) that holds ``text`` (at ``size``; by default
+    at the size :func:`number_size` gives the cell)."""
     cell = 20
-    while not number_fits(text, cell):
+    while not (number_fits(text, cell) if size is None else
+               text_width(text, size) <= cell - 4 and line_height(size) <= cell + 1):
         cell += 1
     return cell
 
