@@ -60,7 +60,7 @@ def test_render_options_reach_the_file(tmp_path: Path, capsys: pytest.CaptureFix
     (["--size", "3", "-k", "5", "-p", "0", "-d", "1"], "kernel_size"),
     (["-k", "0"], "'0'"),
     (["-p", "same", "-s", "2"], "stride"),
-    (["--size", "20", "-s", "1", "--max-frames", "100"], "max_frames=100"),
+    (["--size", "20", "-s", "1", "--max-frames", "100", "--every-step"], "max_frames=100"),
     (["--cell-size", "120", "--size", "64"], "px"),
     (["--cell-size", "2"], "cell_size=2"),
     (["--theme", "sepia"], "sepia"),

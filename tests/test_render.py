@@ -304,7 +304,7 @@ def test_progress_counts_every_frame(tmp_path: Path) -> None:
 
 def test_bad_options_fail_before_any_file(tmp_path: Path) -> None:
     for kwargs in ({"duration": -1}, {"hold": -10}, {"loop": -1}, {"cell_size": 2},
-                   {"theme": "sepia"}, {"max_frames": HEADLINE.n_steps - 1}):
+                   {"theme": "sepia"}, {"max_frames": HEADLINE.n_steps - 1, "every_step": True}):
         with pytest.raises(OptionError):
             render(HEADLINE, tmp_path / "sub" / "x.gif", **kwargs)  # type: ignore[arg-type]
     with pytest.raises(OptionError, match=r"\.gif"):
