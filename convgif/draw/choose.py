@@ -33,6 +33,7 @@ from .scene import Scene
 
 PAGE_HEIGHT = 1000  # px a screen shows of a frame PAGE_WIDTH wide
 MIN_CELL = 8  # px: the smallest cells with legible lines, in a fitted layout
+NUMBER_CELL = 30  # px: the smallest cells with numbers in a fitted layout (12 px numbers)
 MAX_SHOWN = 8  # channels of a kind a fitted layout tries to show
 MAX_IMAGES_IN = 4  # input channels stacked as images
 KEEP_ZOOM = 0.8  # more output images, as long as they keep this share of one image's zoom
@@ -119,7 +120,7 @@ def _cells(layer: WindowLayer, text: ValueText | None, choice: Choice,
            candidates: list[Channels], page: tuple[int, int]) -> tuple[Layout, Schedule] | None:
     """The first layout of cells that fits ``page``: with numbers when there are values,
     else cells of 14 down to :data:`MIN_CELL` px."""
-    sizes = [max(DEFAULT_CELL, cell_for_number(text.widest))] if text is not None else list(
+    sizes = [max(NUMBER_CELL, cell_for_number(text.widest))] if text is not None else list(
         range(DEFAULT_CELL, MIN_CELL - 1, -2))
     for cell in sizes:
         for channels in candidates:
@@ -141,16 +142,15 @@ def _image(layer: WindowLayer, text: ValueText, choice: Choice, candidates: list
     """The image look: the most output channels whose images keep :data:`KEEP_ZOOM` of
     the zoom one output image gets, among the ``candidates`` (most first)."""
     place = IMAGE_LAYOUTS[layer.kind]
-    placed: list[tuple[Layout, Schedule]] = []
-    seen: set[tuple[int, ...]] = set()
-    for channels in candidates:
-        if channels.outputs in seen:  # the most inputs each number of outputs can have
+    by_outputs: dict[tuple[int, ...], tuple[Layout, Schedule]] = {}
+    for channels in candidates:  # per set of outputs, the most inputs that fit
+        if channels.outputs in by_outputs and fits(by_outputs[channels.outputs][0], page):
             continue
-        seen.add(channels.outputs)
         schedule, status = choice.schedule(channels)
         status = status or widest_status(layer, Stepper(layer, None, channels), schedule)
-        lay = place(layer, text, channels, status, page, colour)
-        placed.append((lay, schedule))
+        by_outputs[channels.outputs] = (place(layer, text, channels, status, page, colour),
+                                        schedule)
+    placed = list(by_outputs.values())
     fitting = [item for item in placed if fits(item[0], page)] or placed[-1:]
     best = max(_zoom(lay) for lay, _ in fitting)
     return next(item for item in fitting if _zoom(item[0]) >= KEEP_ZOOM * best)

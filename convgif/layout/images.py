@@ -27,6 +27,7 @@ GAP = 32  # between the input and output columns
 TILE_GAP = 10  # between output images
 MAX_ZOOM = 8  # px per cell: beyond this a grid would be drawn with cells, not as an image
 CELL = 14  # the legend and gaps are those of a layout of 14 px cells
+MIN_SIDE = 96  # px: the least an input image is shrunk to
 
 
 def _grid_size(cells: tuple[int, int], zoom: float) -> tuple[int, int]:
@@ -53,13 +54,25 @@ def place(layer: WindowLayer, text: ValueText, channels: Channels, status: str,
     notes = hidden_notes(layer, channels)
     heading = ["input", _input_text(layer, colour), "output", str(layer.output_shape)]
     header_h = 2 * lh + 8
-    notes_h = lh + 8 if notes[0] or notes[2] else 0
+    notes_h = 8 + (lh if notes[0] or notes[2] else 0)
     depth = max(sum(1 for c in in_channels if c // layer.in_per_group == group)
                 for group in channels.groups(layer))
     magnifier, mag_texts, mag_h = place_magnifier(layer, text, depth, 0, 0, content_w, SIZE)
     groups = len(channels.groups(layer))
-    _, _, below_h = below(layer, text, CELL, MARGIN, content_w, 0, [], groups)
+    # The frame is at least as wide as the magnifier and the texts: its legend wraps at
+    # that width at most (wider frames wrap it into fewer rows).
+    narrowest = max(magnifier.box[2], text_need(layer, text, SIZE, status))
+    _, _, below_h = below(layer, text, CELL, MARGIN, min(narrowest, content_w), 0, [], groups)
     main_h = page[1] - MARGIN - header_h - notes_h - 16 - mag_h - below_h
+
+    def columns_at(zoom: float) -> int:
+        """How many output images go side by side at ``zoom``."""
+        in_w, _ = _grid_size(reach, zoom)
+        out_w, _ = _grid_size(out_cells, zoom)
+        out_w = max(out_w, _label_width(out_channels, out_w))
+        left_w = max(in_w, *(text_width(t, SIZE) for t in (*heading[:2], notes[0])))
+        return max(1, min(len(out_channels),
+                          (content_w - left_w - GAP + TILE_GAP) // (out_w + TILE_GAP)))
 
     def arrange(zoom: float) -> tuple[int, int, int, int] | None:
         """(output columns, output rows, width, height) of the images at ``zoom``, or
@@ -68,8 +81,7 @@ def place(layer: WindowLayer, text: ValueText, channels: Channels, status: str,
         out_w, out_h = _grid_size(out_cells, zoom)
         out_w = max(out_w, _label_width(out_channels, out_w))
         left_w = max(in_w, *(text_width(t, SIZE) for t in (*heading[:2], notes[0])))
-        columns = max(1, min(len(out_channels),
-                             (content_w - left_w - GAP + TILE_GAP) // (out_w + TILE_GAP)))
+        columns = columns_at(zoom)
         rows = math.ceil(len(out_channels) / columns)
         width = left_w + GAP + max(columns * out_w + (columns - 1) * TILE_GAP,
                                    *(text_width(t, SIZE) for t in (*heading[2:], notes[2])))
@@ -79,16 +91,19 @@ def place(layer: WindowLayer, text: ValueText, channels: Channels, status: str,
             return None
         return columns, rows, width, height
 
-    low, high = 1 / 64, float(MAX_ZOOM)
+    # The largest zoom that fits; an image is never made smaller than MIN_SIDE px (a page
+    # too small for it gets a larger frame).
+    least = min(1.0, MIN_SIDE / max(reach))
+    low, high = least, float(MAX_ZOOM)
     if arrange(high) is not None:
         low = high
-    for _ in range(40):  # the largest zoom that fits
+    for _ in range(40):
         if high - low < 1e-3:
             break
         middle = (low + high) / 2
         low, high = (middle, high) if arrange(middle) is not None else (low, middle)
     zoom = math.floor(low) if low >= 2 else low  # whole pixels a cell, when they can be
-    columns, _, _, _ = arrange(zoom) or arrange(1 / 64) or (1, len(out_channels), 0, 0)
+    columns = columns_at(zoom)
 
     in_w, in_h = _grid_size(reach, zoom)
     image_w, out_h = _grid_size(out_cells, zoom)
@@ -123,7 +138,7 @@ def place(layer: WindowLayer, text: ValueText, channels: Channels, status: str,
         outputs.append(ImageGrid(x, top + label, out_cells[0], out_cells[1], image_w, out_h))
         bottom = max(bottom, top + label + out_h)
     y = bottom + 8
-    if notes_h:
+    if notes[0] or notes[2]:
         for note, x in ((notes[0], x_in), (notes[2], x_out)):
             if note:
                 texts.append(Text(note, x, y, SIZE, "muted"))

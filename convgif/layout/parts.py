@@ -59,8 +59,10 @@ class Grid:
 
 
 def _edges(cells: int, pixels: int) -> np.ndarray:
-    """Where each of ``cells`` cells starts along ``pixels`` px (and where the last ends)."""
-    return np.arange(cells + 1) * pixels // cells
+    """Where each of ``cells`` cells starts along ``pixels`` px (and where the last ends):
+    pixel p shows cell ``p * cells // pixels``, so cell c starts at ``ceil(c * pixels /
+    cells)``."""
+    return -(-np.arange(cells + 1) * pixels // cells)
 
 
 @dataclass(frozen=True)
@@ -100,8 +102,12 @@ class ImageGrid:
 
     @staticmethod
     def _span(first: int, stop: int, cells: int, pixels: int) -> tuple[int, int]:
-        start = first * pixels // cells
-        end = max(stop * pixels // cells, start + 1)
+        """The pixels showing cells [first, stop) (pixel p shows cell p * cells // pixels);
+        the one holding ``first`` when none shows it alone."""
+        start, end = -(-first * pixels // cells), -(-stop * pixels // cells)
+        if end <= start:
+            start = first * pixels // cells
+            end = start + 1
         return min(start, pixels - 1), min(end, pixels)
 
     def pixel_edges(self) -> tuple[np.ndarray, np.ndarray]:
