@@ -118,17 +118,28 @@ class Values:
         return int(self.rows[row]), int(self.cols[col])
 
 
+def _one_dtype(x: np.ndarray, w: np.ndarray, b: np.ndarray | None
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """The arrays in the one dtype the engine (as PyTorch) needs: the widest float among
+    them (integer pixels meet float32 weights as float32), else their integer type."""
+    given = [a.dtype for a in (x, w, b) if a is not None]
+    floats = [dtype for dtype in given if dtype.kind in "fc"]
+    dtype = np.result_type(*(floats or given))
+    return (x.astype(dtype, copy=False), w.astype(dtype, copy=False),
+            None if b is None else b.astype(dtype, copy=False))
+
+
 def _conv2d(layer: Conv2d, x: np.ndarray, w: np.ndarray, b: np.ndarray | None
             ) -> tuple[np.ndarray, np.ndarray]:
-    out = conv2d(x, w, b, layer.stride, layer.padding, layer.dilation, layer.groups,
-                 layer.padding_mode)
+    out = conv2d(*_one_dtype(x, w, b), layer.stride, layer.padding, layer.dilation,
+                 layer.groups, layer.padding_mode)
     return out, pad_input(x[None], layer)[0]
 
 
 def _conv1d(layer: Conv1d, x: np.ndarray, w: np.ndarray, b: np.ndarray | None
             ) -> tuple[np.ndarray, np.ndarray]:
-    out = conv1d(x, w, b, layer.stride, layer.padding, layer.dilation, layer.groups,
-                 layer.padding_mode)
+    out = conv1d(*_one_dtype(x, w, b), layer.stride, layer.padding, layer.dilation,
+                 layer.groups, layer.padding_mode)
     padding = layer.padding if isinstance(layer.padding, str) else (0, layer.padding)
     plane = Conv2d(layer.in_channels, layer.out_channels, (1, layer.kernel_size),
                    (1, layer.input_size), (1, layer.stride), padding, (1, layer.dilation),
@@ -155,8 +166,8 @@ def _spread(layer: WindowLayer, x: np.ndarray, fill: float) -> np.ndarray:
 
 def _conv_transpose2d(layer: ConvTranspose2d, x: np.ndarray, w: np.ndarray,
                       b: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-    out = conv_transpose2d(x, w, b, layer.stride, layer.padding, layer.output_padding,
-                           layer.groups, layer.dilation)
+    out = conv_transpose2d(*_one_dtype(x, w, b), layer.stride, layer.padding,
+                           layer.output_padding, layer.groups, layer.dilation)
     return out, _spread(layer, x, 0)
 
 

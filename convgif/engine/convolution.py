@@ -28,6 +28,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from ..layers import Conv1d, Conv2d, PaddingLike, PairLike, SpecError
+from .dtypes import check_dtypes, result_dtype
 
 # Elements of one block of temporaries: large for compute-bound GEMMs (at least
 # _MIN_COMPUTE_BOUND output channels per group), else a few MB that stay in cache
@@ -146,11 +147,6 @@ def _numbers(name: str, data: object) -> np.ndarray:
     return array
 
 
-def _result_dtype(*arrays: np.ndarray | None) -> np.dtype:
-    dtype = np.result_type(*[a.dtype for a in arrays if a is not None])
-    return dtype if np.issubdtype(dtype, np.inexact) else np.dtype(np.float64)
-
-
 def conv2d(
     input: np.ndarray,
     weight: np.ndarray,
@@ -167,12 +163,14 @@ def conv2d(
     ``bias`` is (C_out,) or None. ``stride``, ``dilation`` and ``padding`` take an
     int or an (h, w) pair; ``padding`` also takes 'valid' or 'same'. ``padding_mode``
     is one of 'zeros', 'reflect', 'replicate', 'circular' (as in ``nn.Conv2d``).
-    The result has the inputs' dtype (float32 stays float32) and the input's
-    number of dimensions. Raises :class:`SpecError` for calls PyTorch refuses.
+    The arrays must share one dtype, as in PyTorch; the result has it (float32 stays
+    float32; integers compute in float64) and the input's number of dimensions.
+    Raises :class:`SpecError` for calls PyTorch refuses.
     """
     x = _numbers("input", input)
     w = _numbers("weight", weight)
     b = None if bias is None else _numbers("bias", bias)
+    check_dtypes("conv2d", x, w, b)
     unbatched = x.ndim == 3
     if unbatched:
         x = x[None]
@@ -180,7 +178,7 @@ def conv2d(
                               b is not None, padding_mode)
     if b is not None and b.shape != (spec.out_channels,):
         raise SpecError(f"bias must have shape ({spec.out_channels},), not {b.shape}")
-    dtype = _result_dtype(x, w, b)
+    dtype = result_dtype(x)
     w = w.astype(dtype, copy=False)
     shift = np.zeros(spec.out_channels, dtype) if b is None else b.astype(dtype, copy=False)
     shifted = _shifts_are_cheaper(spec)
@@ -401,6 +399,7 @@ def conv1d(
     """
     x = _numbers("input", input)
     w = _numbers("weight", weight)
+    check_dtypes("conv1d", x, w, None if bias is None else _numbers("bias", bias))
     unbatched = x.ndim == 2
     if unbatched:
         x = x[None]

@@ -12,7 +12,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..layers import ConvTranspose2d, PairLike, SpecError
-from .convolution import _numbers, _result_dtype
+from .convolution import _numbers
+from .dtypes import check_dtypes, result_dtype
 
 
 def conv_transpose2d(
@@ -29,13 +30,15 @@ def conv_transpose2d(
     (C_in, C_out/groups, Kh, Kw), as PyTorch computes it.
 
     ``output_padding`` adds rows and columns at the bottom and right (it must be
-    smaller than the stride or the dilation). The result has the inputs' dtype
-    (floats; integers give float64). Raises :class:`SpecError` for calls PyTorch
-    refuses.
+    smaller than the stride or the dilation). The input and the weight share one
+    dtype, as in PyTorch, and a bias of another is cast to it where PyTorch casts it;
+    the result has the input's dtype (floats; integers give float64). Raises
+    :class:`SpecError` for calls PyTorch refuses.
     """
     x = _numbers("input", input)
     w = _numbers("weight", weight)
     b = None if bias is None else _numbers("bias", bias)
+    check_dtypes("conv_transpose2d", x, w, b, bias_casts=True)
     unbatched = x.ndim == 3
     if unbatched:
         x = x[None]
@@ -43,7 +46,7 @@ def conv_transpose2d(
                                         groups, dilation, b is not None)
     if b is not None and b.shape != (layer.out_channels,):
         raise SpecError(f"bias must have shape ({layer.out_channels},), not {b.shape}")
-    dtype = _result_dtype(x, w, b)
+    dtype = result_dtype(x)
     n, _, h, wd = x.shape
     g, per_in, per_out = groups, layer.in_per_group, layer.out_per_group
     (kh, kw), (sh, sw), (dh, dw) = layer.kernel_size, layer.stride, layer.dilation
