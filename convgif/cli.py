@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+import warnings
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -166,17 +167,22 @@ def _layer(arguments: dict[str, Any], given: set[str] | None = None) -> WindowLa
     given = _given(LAYER_FIELDS) if given is None else given
     if line is None:
         return make_layer(kind, **{name: values[name] for name in given})
-    extra = sorted(given - {"input_size", "in_channels"})
+    extra = sorted(given - {"input_size", "in_channels", "output_size"})
     if extra:
         raise click.UsageError(f"--torch gives the layer: drop --{extra[0].replace('_', '-')} "
-                               f"(only --size and --in-channels go with it)")
-    kind_class, _ = parse_torch(line)
+                               f"(only --size, --in-channels and --output-size go with it)")
+    parsed = parse_torch(line)
+    kind_class = parsed.kind
     if kind_class.kind != kind and _given(("kind",)):
         raise click.UsageError(f"--layer {kind} disagrees with --torch's "
                                f"nn.{kind_class.torch_name}: drop --layer")
+    if parsed.note:
+        click.echo(f"note: {parsed.note}", err=True)
     size = values["input_size"] if "input_size" in given else kind_class.defaults["input_size"]
-    return layer_from_torch(line, size, values["in_channels"] if "in_channels" in given
-                            else None)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the note above says it
+        return layer_from_torch(line, size, values["in_channels"] if "in_channels" in given
+                                else None, values["output_size"])
 
 
 def _layer_and_values(arguments: dict[str, Any], values: dict[str, Any]

@@ -40,6 +40,8 @@ class Layer(ABC):
     defaults: ClassVar[dict[str, object]] = {}
     work: ClassVar[str] = "MACs"  # what :attr:`macs` counts, as ``describe`` names it
     torch_parameters: ClassVar[tuple[str, ...]] = ()
+    # Constructor arguments print(model) never shows (read back as their defaults).
+    printout_omits: ClassVar[tuple[str, ...]] = ()
 
     @property
     @abstractmethod

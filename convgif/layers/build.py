@@ -11,12 +11,16 @@ module's arguments (without importing torch).
 from __future__ import annotations
 
 import ast
+import difflib
 import inspect
+import re
+import warnings
+from dataclasses import dataclass
 from typing import Any
 
 from .base import WindowLayer
 from .conv1d import Conv1d
-from .conv2d import Conv2d
+from .conv2d import PADDING_MODES, PADDING_STRINGS, Conv2d
 from .conv_transpose2d import ConvTranspose2d
 from .errors import SpecError
 from .pooling import AvgPool2d, MaxPool2d, Pool2d
@@ -46,16 +50,57 @@ def make_layer(kind: str, **arguments: Any) -> WindowLayer:
     return cls(**{**values, **given})
 
 
+# What print(model) shows before a layer: ``(conv1): `` or ``(0): ``; a dict entry's key.
+_PREFIX = re.compile(r"""^\s*(?:\([^()]*\)|(["'])[\w.]*\1)\s*:\s*""")
+# Strings print(model) writes unquoted (padding=same), by argument.
+_WORDS: dict[str, tuple[str, ...]] = {"padding": PADDING_STRINGS, "padding_mode": PADDING_MODES}
+
+
+@dataclass(frozen=True)
+class TorchLine:
+    """A layer line read: its kind, its arguments as given, and ``assumed``: the
+    arguments a ``print(model)`` line leaves out, as taken (``ceil_mode=False``)."""
+
+    kind: type[WindowLayer]
+    arguments: dict[str, object]
+    assumed: tuple[str, ...] = ()
+
+    @property
+    def note(self) -> str | None:
+        """What was assumed, in a sentence; None when nothing was."""
+        if not self.assumed:
+            return None
+        names = [item.split("=")[0] for item in self.assumed]
+        return (f"print(model) leaves out {self.kind.torch_name}'s {_words(names)}: assumed "
+                f"{', '.join(self.assumed)} (PyTorch's defaults)")
+
+
+def _words(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _near_miss(word: str, choices: list[str]) -> str | None:
+    """The choice ``word`` was probably meant to be (another case, a typo), or None."""
+    folded = {choice.lower(): choice for choice in choices}
+    return folded.get(word.lower()) or next(iter(difflib.get_close_matches(
+        word, choices, n=1, cutoff=0.75)), None)
+
+
 def _torch_class(name: str) -> type[WindowLayer]:
     for cls in KINDS.values():
         if cls.torch_name == name:
             return cls
-    known = ", ".join(f"nn.{cls.torch_name}" for cls in KINDS.values())
+    names = [cls.torch_name for cls in KINDS.values()]
+    close = _near_miss(name, names)
+    if close:
+        raise SpecError(f"torch=nn.{name} is not a layer convgif draws: did you mean "
+                        f"nn.{close}?")
+    known = ", ".join(f"nn.{name}" for name in names)
     raise SpecError(f"torch=nn.{name} is not a layer convgif draws (use {known})")
 
 
-def _callee(node: ast.expr) -> str:
-    """``nn.Conv2d`` / ``torch.nn.Conv2d`` / ``Conv2d`` -> ``Conv2d``."""
+def _callee(node: ast.expr) -> tuple[str, bool]:
+    """``nn.Conv2d`` / ``torch.nn.Conv2d`` / ``Conv2d`` -> (``Conv2d``, whether bare)."""
     parts = []
     while isinstance(node, ast.Attribute):
         parts.append(node.attr)
@@ -66,10 +111,12 @@ def _callee(node: ast.expr) -> str:
     dotted = list(reversed(parts))
     if dotted[:-1] not in ([], ["nn"], ["torch", "nn"]):
         raise SpecError(f"torch={'.'.join(dotted)} must be nn.X, torch.nn.X or X")
-    return dotted[-1]
+    return dotted[-1], len(dotted) == 1
 
 
 def _literal(node: ast.expr, what: str) -> object:
+    if isinstance(node, ast.Name) and node.id in _WORDS.get(what, ()):
+        return node.id  # print(model) writes padding=same, padding_mode=reflect
     try:
         return ast.literal_eval(node)
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
@@ -77,39 +124,65 @@ def _literal(node: ast.expr, what: str) -> object:
                         f"False or None), not {ast.unparse(node)!r}") from None
 
 
-def parse_torch(text: str) -> tuple[type[WindowLayer], dict[str, object]]:
-    """The kind and the named arguments of a ``torch.nn`` layer line."""
-    if not isinstance(text, str):
-        raise SpecError(f"torch={text!r:.60} must be a layer line such as nn.Conv2d(3, 2, 3)")
+def _call(text: str) -> tuple[ast.Call, bool]:
+    """The layer's call in a pasted line, and whether the line is as ``print(model)``
+    shows it (its ``(name): `` prefix). Takes an expression, an assignment (``self.conv1
+    = nn.Conv2d(...)``), an annotated one, a trailing comma and a dict entry's key."""
+    source = text.strip()
+    printout = _PREFIX.match(source)
+    if printout:
+        source = source[printout.end():]
     try:
-        tree = ast.parse(text.strip(), mode="eval")
-    except SyntaxError:
+        statements = ast.parse(source).body
+    except (SyntaxError, ValueError):  # ValueError: NUL bytes
         raise SpecError(f"torch={text!r} is not a layer line such as "
                         f"nn.Conv2d(3, 2, 3)") from None
-    call = tree.body
-    if not isinstance(call, ast.Call):
+    value = statements[0].value if len(statements) == 1 and isinstance(
+        statements[0], (ast.Expr, ast.Assign, ast.AnnAssign)) else None
+    if isinstance(value, ast.Tuple) and len(value.elts) == 1:  # a trailing comma
+        value = value.elts[0]
+    if not isinstance(value, ast.Call):
         raise SpecError(f"torch={text!r} must be a call such as nn.Conv2d(3, 2, 3)")
-    cls = _torch_class(_callee(call.func))
+    return value, printout is not None
+
+
+def parse_torch(text: str) -> TorchLine:
+    """The kind and the named arguments of a ``torch.nn`` layer line, as code writes
+    it (``nn.Conv2d(3, 2, 3)``, ``self.conv1 = nn.Conv2d(...)``, ``Conv2d(...),``) or
+    as ``print(model)`` shows it (``(conv1): Conv2d(3, 2, kernel_size=(3, 3),
+    stride=(1, 1), padding=same)``). Only literals are read; nothing is run."""
+    if not isinstance(text, str):
+        raise SpecError(f"torch={text!r:.60} must be a layer line such as nn.Conv2d(3, 2, 3)")
+    call, printout = _call(text)
+    name, bare = _callee(call.func)
+    cls = _torch_class(name)
     names = cls.torch_parameters
     if len(call.args) > len(names):
         raise SpecError(f"torch: nn.{cls.torch_name} takes at most {len(names)} positional "
                         f"arguments, not {len(call.args)}")
     arguments: dict[str, object] = {}
-    for name, node in zip(names, call.args, strict=False):
+    for parameter, node in zip(names, call.args, strict=False):
         if isinstance(node, ast.Starred):
             raise SpecError("torch: *arguments are not taken; write each argument")
-        arguments[name] = _literal(node, name)
+        arguments[parameter] = _literal(node, parameter)
     for keyword in call.keywords:
         if keyword.arg is None:
             raise SpecError("torch: **arguments are not taken; write each argument")
         if keyword.arg not in names and keyword.arg not in IGNORED:
-            raise SpecError(f"torch: nn.{cls.torch_name} takes no argument {keyword.arg!r}")
+            close = _near_miss(keyword.arg, [*names, *IGNORED])
+            raise SpecError(f"torch: nn.{cls.torch_name} takes no argument {keyword.arg!r}"
+                            + (f": did you mean {close}?" if close else ""))
         if keyword.arg in arguments:
             raise SpecError(f"torch: {keyword.arg} is given twice")
         value = _literal(keyword.value, keyword.arg)
         if keyword.arg not in IGNORED:
             arguments[keyword.arg] = value
-    return cls, arguments
+    assumed: tuple[str, ...] = ()
+    if printout or bare:
+        defaults = inspect.signature(cls).parameters
+        assumed = tuple(f"{name}={defaults[name].default!r}" for name in cls.printout_omits
+                        if name not in arguments)
+    return TorchLine(cls, arguments, assumed)
 
 
 def _module_arguments(module: Any) -> tuple[type[WindowLayer], dict[str, object]]:
@@ -125,15 +198,28 @@ def _module_arguments(module: Any) -> tuple[type[WindowLayer], dict[str, object]
     return cls, arguments
 
 
-def layer_from_torch(layer: Any, input_size: object, in_channels: int | None = None
-                     ) -> WindowLayer:
-    """The layer a ``torch.nn`` line (``"nn.Conv2d(3, 2, 3, padding=1)"``) or a live
-    ``torch.nn`` module builds, on an input of ``input_size`` (``(H, W)`` or ``H``;
-    ``L`` for Conv1d). Pooling layers take no channel count: ``in_channels``
-    (default 1) gives it. Raises :class:`SpecError` naming what cannot be taken.
+def layer_from_torch(layer: Any, input_size: object, in_channels: int | None = None,
+                     output_size: object = None) -> WindowLayer:
+    """The layer a ``torch.nn`` line (``"nn.Conv2d(3, 2, 3, padding=1)"``, see
+    :func:`parse_torch`) or a live ``torch.nn`` module builds, on an input of
+    ``input_size`` (``(H, W)`` or ``H``; ``L`` for Conv1d). Pooling layers take no
+    channel count: ``in_channels`` (default 1) gives it. ``output_size`` is
+    ``ConvTranspose2d.forward``'s. A line as ``print(model)`` shows it warns what it
+    assumed (:attr:`TorchLine.note`). Raises :class:`SpecError` naming what cannot be
+    taken.
     """
-    cls, arguments = (parse_torch(layer) if isinstance(layer, str)
-                      else _module_arguments(layer))
+    if isinstance(layer, str):
+        line = parse_torch(layer)
+        if line.note:
+            warnings.warn(line.note, UserWarning, stacklevel=2)
+        cls, arguments = line.kind, dict(line.arguments)
+    else:
+        cls, arguments = _module_arguments(layer)
+    if output_size is not None:
+        if "output_size" not in inspect.signature(cls).parameters:
+            raise SpecError(f"output_size={output_size!r} is an argument of "
+                            f"ConvTranspose2d's forward, not of nn.{cls.torch_name}'s")
+        arguments["output_size"] = output_size
     if issubclass(cls, Pool2d):
         arguments["in_channels"] = 1 if in_channels is None else in_channels
     elif in_channels is not None and in_channels != arguments.get("in_channels"):

@@ -98,11 +98,13 @@ class Conv2d(WindowLayer):
         positive_int("in_channels", in_channels)
         positive_int("out_channels", out_channels)
         positive_int("groups", groups)
+        # PyTorch takes stride=(2,), dilation=(2,) and, padding with zeros, padding=(1,).
         fields: dict[str, object] = {
             "in_channels": in_channels, "out_channels": out_channels,
             "kernel_size": as_pair("kernel_size", kernel_size),
             "input_size": as_pair("input_size", input_size),
-            "stride": as_pair("stride", stride), "dilation": as_pair("dilation", dilation),
+            "stride": as_pair("stride", stride, single=True),
+            "dilation": as_pair("dilation", dilation, single=True),
             "groups": groups, "bias": bias, "padding_mode": padding_mode,
         }
         if isinstance(padding, str):
@@ -111,7 +113,8 @@ class Conv2d(WindowLayer):
                     f"padding={padding!r} must be an integer, a pair, 'valid' or 'same'")
             fields["padding"] = padding
         else:
-            fields["padding"] = as_pair("padding", padding, minimum=0)
+            fields["padding"] = as_pair("padding", padding, minimum=0,
+                                        single=padding_mode == "zeros")
         if not isinstance(bias, bool):
             raise SpecError(f"bias={bias!r} must be True or False")
         if padding_mode not in PADDING_MODES:

@@ -28,7 +28,8 @@ DEFAULTS: dict[str, object] = {
 @dataclass(frozen=True, init=False)
 class ConvTranspose2d(WindowLayer):
     """One ``nn.ConvTranspose2d`` layer on one (C, H, W) input, validated with PyTorch's
-    rules (only zero padding, as PyTorch)."""
+    rules (only zero padding, as PyTorch). ``output_size`` is ``forward``'s argument:
+    when given, it sets the output padding as PyTorch does."""
 
     in_channels: int
     out_channels: int
@@ -51,13 +52,18 @@ class ConvTranspose2d(WindowLayer):
                       "padding", "dilation", "groups", "bias"),
         Flag("output_padding", ("--output-padding",), "offset",
              "Output padding (conv-transpose2d): rows and columns added at the bottom and "
-             "right, smaller than the stride or the dilation.", "0", "OP"))
+             "right, smaller than the stride or the dilation.", "0", "OP"),
+        Flag("output_size", ("--output-size",), "pair",
+             "Output size (conv-transpose2d), as forward(x, output_size=...) takes it: "
+             "picks the output padding by PyTorch's rule.", None, "HxW",
+             show_default=False))
     defaults: ClassVar[dict[str, object]] = DEFAULTS
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: PairLike,
                  input_size: PairLike, stride: PairLike = 1, padding: PairLike = 0,
                  output_padding: PairLike = 0, groups: int = 1, bias: bool = True,
-                 dilation: PairLike = 1, padding_mode: str = "zeros") -> None:
+                 dilation: PairLike = 1, padding_mode: str = "zeros",
+                 output_size: PairLike | None = None) -> None:
         positive_int("in_channels", in_channels)
         positive_int("out_channels", out_channels)
         positive_int("groups", groups)
@@ -66,17 +72,22 @@ class ConvTranspose2d(WindowLayer):
         if padding_mode != "zeros":
             raise SpecError(f"padding_mode={padding_mode!r} must be 'zeros': "
                             f"ConvTranspose2d pads with zeros only")
+        # PyTorch takes one-element tuples for every argument but the kernel size.
         fields: dict[str, object] = {
             "in_channels": in_channels, "out_channels": out_channels,
             "kernel_size": as_pair("kernel_size", kernel_size),
             "input_size": as_pair("input_size", input_size),
-            "stride": as_pair("stride", stride),
-            "padding": as_pair("padding", padding, minimum=0),
-            "output_padding": as_pair("output_padding", output_padding, minimum=0),
-            "groups": groups, "bias": bias, "dilation": as_pair("dilation", dilation),
+            "stride": as_pair("stride", stride, single=True),
+            "padding": as_pair("padding", padding, minimum=0, single=True),
+            "output_padding": as_pair("output_padding", output_padding, minimum=0,
+                                      single=True),
+            "groups": groups, "bias": bias,
+            "dilation": as_pair("dilation", dilation, single=True),
         }
         for name, value in fields.items():
             object.__setattr__(self, name, value)
+        if output_size is not None:
+            object.__setattr__(self, "output_padding", self._output_padding(output_size))
         self.check_groups()
         for op, s, d in zip(self.output_padding, self.stride, self.dilation, strict=True):
             if not (op < s or op < d):
@@ -88,6 +99,27 @@ class ConvTranspose2d(WindowLayer):
                 f"the output would be {'x'.join(str(n) for n in self.output_size)}: "
                 f"padding={show(padding)} is too large for input_size={show(input_size)} "
                 f"with kernel_size={show(kernel_size)}")
+
+    def _output_padding(self, output_size: object) -> Pair:
+        """The output padding that gives ``output_size`` (H, W), as PyTorch's
+        ``forward(x, output_size=...)`` picks it: the size less the smallest output,
+        which must be less than the stride. A (C, H, W) or (N, C, H, W) size gives its
+        last two."""
+        size = output_size
+        if isinstance(size, (tuple, list)) and len(size) in (3, 4):
+            size = tuple(size[-2:])
+        wanted = as_pair("output_size", size)
+        smallest = tuple((n - 1) * s - 2 * p + d * (k - 1) + 1 for n, s, p, d, k in zip(
+            self.input_size, self.stride, self.padding, self.dilation, self.kernel_size,
+            strict=True))
+        largest = tuple(low + s - 1 for low, s in zip(smallest, self.stride, strict=True))
+        if not all(low <= n <= high for low, n, high in
+                   zip(smallest, wanted, largest, strict=True)):
+            raise SpecError(
+                f"output_size={show(output_size)} must be from {'x'.join(map(str, smallest))}"
+                f" to {'x'.join(map(str, largest))} for input_size={show(self.input_size)} "
+                f"(PyTorch's range for this stride, padding and kernel)")
+        return (wanted[0] - smallest[0], wanted[1] - smallest[1])
 
     @classmethod
     def from_arrays(cls, input_shape: tuple[int, ...], weight_shape: tuple[int, ...],

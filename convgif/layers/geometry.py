@@ -33,11 +33,14 @@ def positive_int(name: str, value: object, error: type[ConvgifError] = SpecError
     return value
 
 
-def as_pair(name: str, value: object, minimum: int = 1) -> Pair:
+def as_pair(name: str, value: object, minimum: int = 1, single: bool = False) -> Pair:
     """Return ``value`` (an int or an (h, w) pair) as a pair of ints >= ``minimum``.
 
-    Raises :class:`SpecError` naming ``name`` when the value is malformed.
+    ``single``: a one-element tuple or list ``(n,)`` is ``(n, n)`` too, where PyTorch
+    takes it. Raises :class:`SpecError` naming ``name`` when the value is malformed.
     """
+    if single and isinstance(value, (tuple, list)) and len(value) == 1:
+        value = value[0]
     items = [value, value] if is_int(value) else value
     if not isinstance(items, (tuple, list)) or len(items) != 2:
         raise SpecError(f"{name}={value!r} must be an integer or a pair of integers")

@@ -50,13 +50,16 @@ class Pool2d(WindowLayer):
     def _set(self, fields: dict[str, object]) -> None:
         """Store normalised ``fields`` and check PyTorch's pooling rules."""
         positive_int("in_channels", fields["in_channels"])
-        kernel = as_pair("kernel_size", fields["kernel_size"])
+        # PyTorch takes one-element tuples for the window's arguments, and an empty
+        # stride, () or [], as the kernel size.
+        kernel = as_pair("kernel_size", fields["kernel_size"], single=True)
         stride = fields["stride"]
         fields.update(
             kernel_size=kernel, input_size=as_pair("input_size", fields["input_size"]),
-            stride=kernel if stride is None else as_pair("stride", stride),
-            padding=as_pair("padding", fields["padding"], minimum=0),
-            dilation=as_pair("dilation", fields["dilation"]))
+            stride=kernel if stride in (None, (), []) else as_pair("stride", stride,
+                                                                   single=True),
+            padding=as_pair("padding", fields["padding"], minimum=0, single=True),
+            dilation=as_pair("dilation", fields["dilation"], single=True))
         if not isinstance(fields["ceil_mode"], bool):
             raise SpecError(f"ceil_mode={fields['ceil_mode']!r} must be True or False")
         for name, value in fields.items():
@@ -158,13 +161,17 @@ class Pool2d(WindowLayer):
 
 @dataclass(frozen=True, init=False)
 class MaxPool2d(Pool2d):
-    """One ``nn.MaxPool2d`` layer on one (C, H, W) input."""
+    """One ``nn.MaxPool2d`` layer on one (C, H, W) input; ``return_indices`` is kept (its
+    ``nn.`` line and caption say so; the values are the same)."""
+
+    return_indices: bool
 
     kind: ClassVar[str] = "max-pool2d"
     operation: ClassVar[str] = "max"
     torch_name: ClassVar[str] = "MaxPool2d"
     torch_parameters: ClassVar[tuple[str, ...]] = (
         "kernel_size", "stride", "padding", "dilation", "return_indices", "ceil_mode")
+    printout_omits: ClassVar[tuple[str, ...]] = ("return_indices",)
     flags: ClassVar[tuple[Flag, ...]] = (
         *conv2d_flags("in_channels", "input_size", "kernel_size", "stride", "padding",
                       "dilation"), CEIL_MODE)
@@ -178,23 +185,28 @@ class MaxPool2d(Pool2d):
                  return_indices: bool = False) -> None:
         if not isinstance(return_indices, bool):
             raise SpecError(f"return_indices={return_indices!r} must be True or False")
+        object.__setattr__(self, "return_indices", return_indices)
         self._set({"in_channels": in_channels, "kernel_size": kernel_size,
                    "input_size": input_size, "stride": stride, "padding": padding,
                    "dilation": dilation, "ceil_mode": ceil_mode})
 
     def caption_fields(self) -> list[tuple[str, str]]:
-        """Shapes, K, P, S, D, and ceil_mode when set."""
+        """Shapes, K, P, S, D, and ceil_mode and return_indices when set."""
         return [*self.base_caption(), ("D", str(self.dilation)),
-                *([("ceil_mode", "True")] if self.ceil_mode else [])]
+                *([("ceil_mode", "True")] if self.ceil_mode else []),
+                *([("return_indices", "True")] if self.return_indices else [])]
 
     def slug_parts(self) -> list[str]:
-        """E.g. ``maxpool in1x5x5 out1x2x2 k2 p0 s2 d1``, ``ceil`` when set."""
+        """E.g. ``maxpool in1x5x5 out1x2x2 k2 p0 s2 d1``, ``ceil`` and ``indices`` when
+        set."""
         return [*self.base_slug("maxpool"), f"d{pair_text(self.dilation)}",
-                *(["ceil"] if self.ceil_mode else [])]
+                *(["ceil"] if self.ceil_mode else []),
+                *(["indices"] if self.return_indices else [])]
 
     def torch_arguments(self) -> list[TorchArgument]:
-        """nn.MaxPool2d's arguments."""
+        """nn.MaxPool2d's arguments, in its order."""
         return [*self.base_arguments(), ("dilation", torch_pair(self.dilation), "1"),
+                ("return_indices", str(self.return_indices), "False"),
                 ("ceil_mode", str(self.ceil_mode), "False")]
 
     def summary_fields(self) -> dict[str, object]:
@@ -215,6 +227,8 @@ class AvgPool2d(Pool2d):
     torch_parameters: ClassVar[tuple[str, ...]] = (
         "kernel_size", "stride", "padding", "ceil_mode", "count_include_pad",
         "divisor_override")
+    printout_omits: ClassVar[tuple[str, ...]] = (
+        "ceil_mode", "count_include_pad", "divisor_override")
     flags: ClassVar[tuple[Flag, ...]] = (
         *conv2d_flags("in_channels", "input_size", "kernel_size", "stride", "padding"),
         CEIL_MODE, COUNT_INCLUDE_PAD, DIVISOR_OVERRIDE)
