@@ -190,9 +190,17 @@ def _layer_and_values(arguments: dict[str, Any], values: dict[str, Any]
     """The layer and its values from the options; ``--input`` sets the channels and size
     the command line does not give."""
     given = _given(LAYER_FIELDS)
-    picture = is_picture(values["input"])
+    picture = is_picture(values["input"]) and values["normalize"] is None  # pixels 0..255
     if values["input"] is not None:
-        fitted, values["input"] = fit_input(arguments, given, values["input"])
+        line = arguments["torch_line"]
+        kind = parse_torch(line).kind if line else KINDS[arguments["kind"]]
+        channels = parse_torch(line).arguments.get("in_channels") if line else None
+        if channels is not None and "in_channels" not in given:  # the line's own
+            arguments["in_channels"] = channels
+            given.add("in_channels")
+        fitted, values["input"] = fit_input(
+            arguments, given, values["input"], kind.spatial_dims,
+            values.pop("normalize"), values.pop("input_layout"))
         arguments.update(fitted)
         given |= {"in_channels", "input_size"}
     spec = _layer(arguments, given)

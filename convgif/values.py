@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from .arrays import Source, is_picture, read_array, read_input
+from .arrays import LAYOUTS, Normalize, Source, is_picture, read_array, read_input
 from .engine import (
     avg_pool2d,
     conv1d,
@@ -34,7 +34,6 @@ from .layers import (
     MaxPool2d,
     OptionError,
     WindowLayer,
-    as_pair,
     is_int,
 )
 
@@ -55,17 +54,31 @@ class ValueOptions:
                                 "Seed of the generated values.", 0, "N"))
     input: Source | None = flag_field(None, Flag(
         "input", ("--input",), "text",
-        "Input values: a .npy of shape (C, H, W) or (H, W), or an image (grey: 1 channel, "
-        "RGB: 3); sets --in-channels and --size unless they are given (--size resizes an "
-        "image).", None, "FILE", show_default=False))
+        "Input values: an image (grey: 1 channel, RGB: 3, or grey with --in-channels 1), "
+        "or a tensor of shape (C, H, W), (H, W), (H, W, 3) or (1, C, H, W) ((C, L) for "
+        "Conv1d) in a .npy, .npz, .pt or .safetensors file (FILE:KEY names one); sets "
+        "--in-channels and --size unless they are given (--size N resizes an image's "
+        "shorter side and cuts the centre, HxW resizes to that).", None, "FILE[:KEY]",
+        show_default=False))
+    normalize: Normalize | None = flag_field(None, Flag(
+        "normalize", ("--normalize",), "text",
+        "The input as a network sees it: divided by 255 (images, uint8 arrays), then "
+        "(x - mean) / std per channel: imagenet, MEAN,STD or C means then C deviations.",
+        None, "imagenet|MEAN,STD", show_default=False))
+    input_layout: str | None = flag_field(None, Flag(
+        "input_layout", ("--input-layout",), "choice",
+        "How a 3-D input array is laid out, when its shape could be either: channels "
+        "first or last.", None, choices=LAYOUTS, show_default=False))
     weights: Source | None = flag_field(None, Flag(
         "weights", ("--weights",), "text",
-        "Weights: a .npy of the layer's weight shape, or its numbers row by row such as "
-        "-1,0,1,-2,0,2,-1,0,1.", None, "FILE|V,V", show_default=False))
+        "Weights: a tensor of the layer's weight shape in a .npy, .npz, .pt or "
+        ".safetensors file (FILE:KEY names one, such as model.pt:conv1.weight or "
+        "model.pt:conv1), or its numbers row by row such as -1,0,1,-2,0,2,-1,0,1.", None,
+        "FILE[:KEY]|V,V", show_default=False))
     bias_values: Source | None = flag_field(None, Flag(
         "bias_values", ("--bias-values",), "text",
-        "Bias values: a .npy of shape (out_channels,) or numbers such as 1,0.", None,
-        "FILE|V,V", show_default=False))
+        "Bias values: a tensor of shape (out_channels,) in a tensor file (FILE:KEY, as "
+        "--weights), or numbers such as 1,0.", None, "FILE[:KEY]|V,V", show_default=False))
 
     @classmethod
     def of(cls, options: dict[str, Any]) -> ValueOptions:
@@ -81,6 +94,10 @@ class ValueOptions:
         """Whether values are asked for: ``values`` or any source given."""
         if not isinstance(self.values, (bool, Values)):
             raise OptionError(f"values={self.values!r:.40} must be True, False or Values")
+        if self.input is None and (self.normalize is not None or
+                                   self.input_layout is not None):
+            raise OptionError("normalize and input_layout apply to an input: give input "
+                              "too (--input)")
         return bool(self.values) or any(source is not None for source in
                                   (self.input, self.weights, self.bias_values))
 
@@ -221,18 +238,24 @@ def values_for(layer: WindowLayer, options: ValueOptions | None = None, **given:
     weight_shape = layer.weight_shape or (0,)  # a kind without weights has none to seed
     seeded_w = _seeded(rng, SEEDED_WEIGHT, weight_shape)
     seeded_b = _seeded(rng, SEEDED_BIAS, (layer.n_bias,))
-    x = seeded_x if settings.input is None else read_input(settings.input)
+    layout = settings.input_layout
+    if layout is None and np.shape(settings.input) == layer.input_shape:  # type: ignore[arg-type]
+        layout = "chw"  # already the layer's (C, H, W): nothing to guess
+    x = seeded_x if settings.input is None else read_input(
+        settings.input, channels=layer.in_channels, dims=layer.spatial_dims, layout=layout,
+        normalize=settings.normalize)
     if x.shape != layer.input_shape:
         raise OptionError(f"input has shape {x.shape}, but the layer takes "
-                          f"{layer.input_shape}: set in_channels and input_size to match")
+                          f"{layer.input_shape}: set in_channels and input_size to match "
+                          f"(read_input(..., size=N) resizes and crops an image)")
     if settings.weights is not None and layer.weight_shape is None:
         raise OptionError(f"weights are given, but a {layer.torch_name} has none")
     w = seeded_w if settings.weights is None else read_array(
-        settings.weights, weight_shape, "weights")
+        settings.weights, weight_shape, "weights", "weight")
     if settings.bias_values is not None and not layer.n_bias:
         raise OptionError("bias_values are given, but the layer has bias=False")
     b = seeded_b if settings.bias_values is None else read_array(
-        settings.bias_values, (layer.n_bias,), "bias_values")
+        settings.bias_values, (layer.n_bias,), "bias_values", "bias")
     output, padded = FORWARD[layer.kind](layer, x, w, b if layer.n_bias else None)
     n_out = layer.output_shape[0]
     bias = b.astype(output.dtype) if layer.n_bias else np.zeros(n_out, output.dtype)
@@ -246,25 +269,32 @@ def values_for(layer: WindowLayer, options: ValueOptions | None = None, **given:
         rows = source_indices(height.size, height.before, height.after, mode)
         cols = source_indices(width.size, width.before, width.after, mode)
     return Values(layer, x, w, bias, output, padded, rows, cols, integral,
-                  is_picture(settings.input))
+                  is_picture(settings.input) and settings.normalize is None)
 
 
-def fit_input(arguments: dict[str, Any], given: Collection[str], source: Source
-              ) -> tuple[dict[str, Any], np.ndarray]:
+def fit_input(arguments: dict[str, Any], given: Collection[str], source: Source,
+              dims: int = 2, normalize: Normalize | None = None,
+              input_layout: str | None = None) -> tuple[dict[str, Any], np.ndarray]:
     """Layer ``arguments`` that take their input's channels and size, and the input.
 
     ``in_channels`` and ``input_size`` come from ``source`` (see
-    :func:`convgif.arrays.read_input`) unless named in ``given``: a given
-    ``input_size`` resizes an image, a given ``in_channels`` must match.
+    :func:`convgif.arrays.read_input`; ``dims`` spatial axes, 1 for Conv1d) unless
+    named in ``given``: a given ``input_size`` resizes an image (one number: its
+    shorter side, then the centre is cut), a given ``in_channels`` of 1 makes a
+    colour image grey, else must match. ``normalize`` and ``input_layout`` are
+    :func:`~convgif.arrays.read_input`'s.
     """
-    size = as_pair("input_size", arguments["input_size"]) if "input_size" in given else None
-    array = read_input(source, size)
+    size = arguments["input_size"] if "input_size" in given else None
+    wanted = arguments["in_channels"] if "in_channels" in given else None
+    array = read_input(source, size, channels=wanted, dims=dims, layout=input_layout,
+                       normalize=normalize)
     channels = array.shape[0]
-    if "in_channels" in given and arguments["in_channels"] != channels:
+    if wanted is not None and wanted != channels:
         raise OptionError(f"input has {channels} channel{'s' * (channels != 1)}, but "
-                          f"in_channels={arguments['in_channels']}: drop in_channels or "
-                          f"give an input with that many")
-    return {**arguments, "in_channels": channels, "input_size": array.shape[1:]}, array
+                          f"in_channels={wanted}: drop in_channels or give an input with "
+                          f"that many (a colour picture becomes grey for 1)")
+    spatial = array.shape[1] if dims == 1 else array.shape[1:]
+    return {**arguments, "in_channels": channels, "input_size": spatial}, array
 
 
 def values_from_torch(module: Any, layer: WindowLayer, **options: Any) -> Values:

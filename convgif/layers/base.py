@@ -42,6 +42,7 @@ class Layer(ABC):
     torch_parameters: ClassVar[tuple[str, ...]] = ()
     # Constructor arguments print(model) never shows (read back as their defaults).
     printout_omits: ClassVar[tuple[str, ...]] = ()
+    spatial_dims: ClassVar[int] = 2  # the input's axes after its channels
 
     @property
     @abstractmethod

@@ -50,6 +50,7 @@ class Conv1d(WindowLayer):
     padding_mode: str
 
     kind: ClassVar[str] = "conv1d"
+    spatial_dims: ClassVar[int] = 1
     torch_name: ClassVar[str] = "Conv1d"
     torch_parameters: ClassVar[tuple[str, ...]] = (
         "in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation",
