@@ -11,13 +11,18 @@ stream); :func:`stills` writes chosen frames as PNG images.
 :class:`RenderOptions` declares the render options,
 :class:`ValueOptions` where the numbers come from; :func:`values_for` gives a
 layer's :class:`Values` (input, weights, bias, the engine's outputs) and
-:func:`read_input` reads an input from a ``.npy`` file or an image. In Jupyter,
+:func:`read_input` reads an input from an image (resized and normalised as
+torchvision does), a tensor file or an array; :func:`read_tensors` lists a
+checkpoint's tensors (``.pt``, ``.safetensors``, ``.npz``). In Jupyter,
 :func:`show` displays an animation inline, and layers display their summary;
-:func:`values_from_torch` takes a live module's weights as the values.
+:func:`values_from_torch` takes a live module's weights as the values, and
+:func:`from_model` a layer of a real model on what it receives from a real input.
 """
 
 from .animate import Rendered, frame_indices, render, stills
 from .arrays import read_input
+from .capture import ModelLayer, from_model
+from .checkpoints import read_tensors
 from .draw import frames
 from .engine import avg_pool2d, conv1d, conv2d, conv_transpose2d, max_pool2d
 from .layers import (
@@ -49,6 +54,7 @@ __all__ = [
     "Inline",
     "Layer",
     "MaxPool2d",
+    "ModelLayer",
     "OptionError",
     "OutputCell",
     "Read",
@@ -67,10 +73,12 @@ __all__ = [
     "fit_input",
     "frame_indices",
     "frames",
+    "from_model",
     "layer_from_torch",
     "make_layer",
     "max_pool2d",
     "read_input",
+    "read_tensors",
     "render",
     "show",
     "stills",

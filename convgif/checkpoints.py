@@ -116,8 +116,9 @@ def _numpy_arrays(path: Path, name: str) -> dict[str, np.ndarray]:
             return {"": loaded}
         with loaded:
             return {key: loaded[key] for key in loaded.files}
-    except ValueError as error:  # object arrays need pickle, which is never allowed
-        raise OptionError(f"{name}={str(path)!r} is not a plain NumPy file ({error})") from None
+    except ValueError:  # object arrays, or not NumPy's format: pickle is never allowed
+        raise OptionError(f"{name}={str(path)!r} is not a plain .npy or .npz file (reading "
+                          f"it would need pickle, which convgif never allows)") from None
     except (OSError, EOFError) as error:
         raise OptionError(f"{name}={str(path)!r} cannot be read: "
                           f"{getattr(error, 'strerror', None) or error}") from None
@@ -185,9 +186,10 @@ def pick_tensor(source: str | os.PathLike, name: str,
     path, key = split
     tensors = read_tensors(path, name)
     fitting = [n for n, array in tensors.items() if fits(array.shape)]
-    those = (f"those of {wanted}: {listing(tensors, fitting)}" if fitting else
-             f"none is of {wanted}; it holds {listing(tensors)}" if tensors else
-             "it holds no tensor")
+    those = (f"its tensors of {wanted}: {', '.join(fitting[:LISTED])}"
+             + (f" and {len(fitting) - LISTED} more" if len(fitting) > LISTED else "")
+             if fitting else f"none is of {wanted}; it holds {listing(tensors)}" if tensors
+             else "it holds no tensor")
     label = f"{name}={os.fspath(source)!r}"
     if key is None:
         if len(tensors) == 1:  # a .npy, or a file of one tensor: the caller checks it
@@ -196,8 +198,7 @@ def pick_tensor(source: str | os.PathLike, name: str,
             return tensors[fitting[0]]
         if not fitting:
             raise OptionError(f"{label}: {those}")
-        raise OptionError(f"{label} holds {len(fitting)} tensors of {wanted} "
-                          f"({listing(tensors, fitting)}): choose one with {path.name}:KEY")
+        raise OptionError(f"{label}: {those}; choose one with {path.name}:KEY")
     found = _matches(tensors, key, member)
     if not found:
         close = difflib.get_close_matches(key, list(tensors), n=1, cutoff=0.7)

@@ -19,6 +19,7 @@ from click.core import ParameterSource
 
 from . import animate
 from .arrays import is_picture
+from .checkpoints import read_tensors, shape_text
 from .flags import Flag
 from .layers import (
     KINDS,
@@ -288,6 +289,30 @@ def render(output: str | None, frame: tuple[str, ...], quiet: bool, **arguments:
             done.frames > GIF_SITE_LIMIT):
         click.echo(f"note: {done.frames} frames; some sites (dev.to) refuse GIFs of more than "
                    f"{GIF_SITE_LIMIT} frames: write .webp or .mp4 instead", err=True)
+
+
+@cli.command(name="tensors")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True,
+              help="Print one JSON object per line: name, shape and dtype.")
+def tensors_command(file: str, as_json: bool) -> None:
+    """List the tensors in a model or array file (.pt, .pth, .safetensors, .npz, .npy).
+
+    One line each: the name that --weights, --bias-values and --input take after
+    FILE: (model.pt:conv1.weight), its shape and dtype. PyTorch files are read with
+    torch.load(weights_only=True): no pickled object is ever run.
+    """
+    tensors = read_tensors(file)
+    names = [name or "(the array)" for name in tensors]
+    shapes = [shape_text(array.shape) for array in tensors.values()]
+    for key, name, shape, array in zip(tensors, names, shapes, tensors.values(),
+                                       strict=True):
+        if as_json:
+            click.echo(json.dumps({"name": key, "shape": list(array.shape),
+                                   "dtype": str(array.dtype)}))
+        else:
+            click.echo(f"{name:<{max(map(len, names))}}  {shape:<{max(map(len, shapes))}}  "
+                       f"{array.dtype}")
 
 
 @cli.command(name="plot")

@@ -329,9 +329,11 @@ def test_a_render_to_a_stream_equals_the_file(tmp_path: Path) -> None:
 HOUSE: list[set[str]] = [
     {"flags", "theme", "font", "progress"},
     {"layers"},
-    {"options", "arrays"},
+    {"options", "checkpoints"},
+    {"arrays"},
     {"engine"},
     {"values"},
+    {"capture"},
     {"trace"},
     {"schedule"},
     {"layout"},
