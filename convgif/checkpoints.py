@@ -17,6 +17,7 @@ from __future__ import annotations
 import difflib
 import os
 import pickle
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -66,14 +67,21 @@ def _torch_tensors(path: Path, name: str) -> dict[str, np.ndarray]:
         raise OptionError(f"{name}: reading {path.name} needs PyTorch: "
                           f"pip install 'convgif[torch]'") from None
     try:
-        data = torch.load(path, map_location="cpu", weights_only=True)
-    except pickle.UnpicklingError:
-        raise OptionError(
-            f"{name}={str(path)!r} holds pickled Python objects, not only tensors: convgif "
-            f"never runs them (torch.load(weights_only=True) refused the file); save "
-            f"model.state_dict() or a .safetensors file instead") from None
+        with warnings.catch_warnings():  # its notes on odd pickles: the error says it
+            warnings.simplefilter("ignore")
+            data = torch.load(path, map_location="cpu", weights_only=True)
+    except pickle.UnpicklingError as error:
+        if "Unsupported global" in str(error):
+            raise OptionError(
+                f"{name}={str(path)!r} holds pickled Python objects, not only tensors: "
+                f"convgif never runs them (torch.load(weights_only=True) refused the file); "
+                f"save model.state_dict() or a .safetensors file instead") from None
+        raise OptionError(f"{name}={str(path)!r} is not a PyTorch file "
+                          f"torch.load(weights_only=True) can read: not a checkpoint, or a "
+                          f"pickle it refuses (convgif never runs one)") from None
     except Exception as error:  # a file torch cannot read raises anything
-        raise OptionError(f"{name}={str(path)!r} is not a PyTorch file torch.load can read "
+        raise OptionError(f"{name}={str(path)!r} is not a PyTorch file "
+                          f"torch.load(weights_only=True) can read "
                           f"({type(error).__name__})") from None
     tensors: dict[str, np.ndarray] = {}
     _flatten(data, "", torch.Tensor, tensors)
@@ -209,6 +217,6 @@ def pick_tensor(source: str | os.PathLike, name: str,
                           f"({listing(tensors, found)}): give the whole name")
     array = tensors[found[0]]
     if not fits(array.shape):
-        raise OptionError(f"{label} has shape {shape_text(array.shape)}, not {wanted}; "
+        raise OptionError(f"{label} has shape {shape_text(array.shape)}, not of {wanted}; "
                           f"{those}")
     return array
