@@ -184,8 +184,8 @@ def _channels_first(name: str, array: np.ndarray, layout: str | None, channels: 
             layout = "hwc"
         else:
             raise OptionError(
-                f"{name} of shape {array.shape} could be {first} channels of "
-                f"{array.shape[1]}x{last} or a {first}x{array.shape[1]} picture of {last} "
+                f"{name} of shape {array.shape} could be {first} channel{'s' * (first != 1)} "
+                f"of {array.shape[1]}x{last} or a {first}x{array.shape[1]} picture of {last} "
                 f"channels: give input_layout='chw' or 'hwc' (--input-layout)")
     if layout == "hwc":
         return np.moveaxis(array, -1, 0), True
@@ -204,7 +204,7 @@ def _as_input(name: str, array: np.ndarray, dims: int, layout: str | None,
         array = array[0]
     forms = "(C, L) or (L,)" if dims == 1 else "(C, H, W), (H, W) or (H, W, 3|4)"
     if array.ndim == dims:
-        array = array[None]
+        return array[None]
     if array.ndim != dims + 1 or 0 in array.shape:
         raise OptionError(f"{name} must have shape {forms}, not {array.shape}")
     if dims == 2:
