@@ -95,10 +95,12 @@ def test_the_example_notebook_runs_in_a_real_kernel() -> None:
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
     pytest.importorskip("ipykernel")
+    pytest.importorskip("torch")  # the model-on-a-photo cell (CI installs torch)
     notebook = nbformat.read(NOTEBOOK, as_version=4)
-    nbclient.NotebookClient(notebook, timeout=120, kernel_name="python3").execute()
+    nbclient.NotebookClient(notebook, timeout=120, kernel_name="python3",
+                            resources={"metadata": {"path": str(NOTEBOOK.parent)}}).execute()
     code = [cell for cell in notebook.cells if cell.cell_type == "code"]
-    layer, gif, player = (cell.outputs for cell in code)
+    layer, gif, player, model = (cell.outputs for cell in code)
     assert "kernel_size=3" in layer[0]["data"]["text/html"]
     assert "H_out = floor((7 + 2*1 - 2*(3-1) - 1) / 2) + 1 = 3" in layer[0]["data"]["text/html"]
     data = gif[0]["data"]
@@ -107,3 +109,6 @@ def test_the_example_notebook_runs_in_a_real_kernel() -> None:
         assert image.n_frames == HEADLINE.n_steps
     assert embedded(data["text/html"], "image/gif") == frames
     assert player[0]["data"]["text/html"].startswith("<iframe srcdoc=")
+    # The second convolution of a model on the photo: (4, 6, 6) -> (2, 4, 4), 32 steps.
+    with Image.open(io.BytesIO(base64.b64decode(model[-1]["data"]["image/gif"]))) as image:
+        assert image.n_frames == 2 * 4 * 4
