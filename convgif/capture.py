@@ -49,14 +49,15 @@ def _run(model: Any, module: Any, example_input: Any) -> tuple[Any, Any]:
 
     seen: list[tuple[Any, Any]] = []
 
-    def keep(_: Any, args: tuple[Any, ...], output: Any) -> None:
+    def keep(_: Any, args: tuple[Any, ...], kwargs: dict[str, Any], output: Any) -> None:
         if not seen:
-            seen.append((args[0].detach().clone(), output))
+            received = args[0] if args else kwargs["input"]
+            seen.append((received.detach().clone(), output))
 
     arguments = example_input if isinstance(example_input, tuple) else (example_input,)
     arguments = tuple(torch.as_tensor(a) if isinstance(a, np.ndarray) else a
                       for a in arguments)
-    hook = module.register_forward_hook(keep)
+    hook = module.register_forward_hook(keep, with_kwargs=True)
     training = model.training
     try:
         model.eval()

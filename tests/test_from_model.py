@@ -139,3 +139,21 @@ def test_a_submodule_that_does_not_run_is_named() -> None:
     model.spare = torch.nn.Conv2d(1, 1, 1)  # registered, never called by forward
     with pytest.raises(SpecError, match="did not run"):
         convgif.from_model(model, "spare", photo())
+
+
+def test_the_command_line_draws_the_same_layer_from_the_checkpoint_and_the_activation(
+        tmp_path: Path) -> None:
+    from convgif.cli import main
+
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3, padding=1), torch.nn.ReLU(),
+                                torch.nn.MaxPool2d(2), torch.nn.Conv2d(4, 2, 3))
+    torch.save(model.state_dict(), tmp_path / "cnn.pt")
+    x = torch.from_numpy(convgif.read_input(PHOTO, 12, normalize="imagenet"))[None]
+    layer, values = convgif.from_model(model, "3", x)
+    convgif.render(layer, tmp_path / "python.gif", values=values)
+    torch.save({"x": torch.from_numpy(values.input)}, tmp_path / "activations.pt")
+    main(["render", "-q", "--torch", "nn.Conv2d(4, 2, 3)", "--weights",
+          f"{tmp_path / 'cnn.pt'}:3", "--bias-values", f"{tmp_path / 'cnn.pt'}:3",
+          "--input", f"{tmp_path / 'activations.pt'}:x", "-o", str(tmp_path / "cli.gif")])
+    assert (tmp_path / "cli.gif").read_bytes() == (tmp_path / "python.gif").read_bytes()

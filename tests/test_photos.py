@@ -246,6 +246,9 @@ def test_conv1d_with_its_own_input_agrees_with_torch() -> None:
         expected = module(torch.from_numpy(x)).numpy()
     assert values.output.shape == (5, 1, 8)
     assert np.allclose(values.output[:, 0], expected, atol=1e-6)
+    # The issue's own call: float64 zeros on a float32 module (computed in float64).
+    zeros = convgif.values_from_torch(module, layer, input=np.zeros((4, 10)))
+    assert np.allclose(zeros.output[:, 0], module.bias.detach().numpy()[:, None])
 
 
 # -- refusals -------------------------------------------------------------------------------

@@ -134,7 +134,7 @@ def _call(text: str) -> tuple[ast.Call, bool]:
         source = source[printout.end():]
     try:
         statements = ast.parse(source).body
-    except (SyntaxError, ValueError):  # ValueError: NUL bytes
+    except (SyntaxError, ValueError, RecursionError, MemoryError):  # ValueError: NUL bytes
         raise SpecError(f"torch={text!r} is not a layer line such as "
                         f"nn.Conv2d(3, 2, 3)") from None
     value = statements[0].value if len(statements) == 1 and isinstance(
