@@ -120,19 +120,22 @@ def test_render_draws_the_checkpoints_layer_on_the_photo(
     path = checkpoints["pt"]
     target = tmp_path / "first.gif"
     code, _, err = run(["render", "-q", "--torch", FIRST_CONV, "--weights", f"{path}:0",
-                          "--bias-values", f"{path}:0", "--input", str(PHOTO), "--size", "6",
+                          "--bias-values", f"{path}:0", "--input", str(PHOTO), "--size", "5",
                           "--normalize", "imagenet", "-o", str(target)], capsys)
     assert code == 0, err
-    with Image.open(target) as gif:
-        assert gif.n_frames == 4 * 6 * 6
     # A module's name stands for its weight and bias: the same numbers as the full keys.
-    layer = convgif.layer_from_torch(FIRST_CONV, 6)
+    layer = convgif.layer_from_torch(FIRST_CONV, 5)
     by_module = convgif.values_for(layer, weights=f"{path}:0", bias_values=f"{path}:0",
-                                   input=photo_as_torchvision_prepares_it(6))
+                                   input=photo_as_torchvision_prepares_it(5))
     by_key = convgif.values_for(layer, weights=f"{path}:0.weight",
                                 bias_values=f"{path}:0.bias",
-                                input=photo_as_torchvision_prepares_it(6))
+                                input=photo_as_torchvision_prepares_it(5))
     assert by_module is not None and by_key is not None
+    # The command line draws exactly what Python draws from the reference numbers.
+    done = convgif.render(layer, tmp_path / "python.gif", values=by_key)
+    assert target.read_bytes() == (tmp_path / "python.gif").read_bytes()
+    with Image.open(target) as gif:
+        assert gif.n_frames == done.frames >= 1
     assert np.array_equal(by_module.output, by_key.output)
 
 
