@@ -19,7 +19,7 @@ from convgif.cli import main
 from convgif.layers import OptionError
 
 ROOT = Path(__file__).resolve().parents[1]
-PHOTO = ROOT / "examples" / "inputs" / "grace_hopper.jpg"  # 96x112, RGB
+PHOTO = ROOT / "examples" / "inputs" / "grace_hopper.jpg"  # 256x300 (W x H), RGB
 HAS_TORCH = importlib.util.find_spec("torch") is not None
 
 
@@ -64,14 +64,14 @@ def photo(size: tuple[int, int] | None = None, mode: str = "RGB") -> np.ndarray:
 
 def test_one_size_resizes_the_shorter_side_and_cuts_the_centre(
         capsys: pytest.CaptureFixture[str]) -> None:
-    # torchvision's Resize(32) on 96x112 (W x H): 32 x int(32 * 112 / 96) = 32 x 37;
+    # torchvision's Resize(32) on 256x300 (W x H): 32 x int(32 * 300 / 256) = 32 x 37;
     # CenterCrop(32): top round((37 - 32) / 2) = 2 (round half to even), left 0.
     resized = photo((32, 37))
     expected = resized[:, 2:34, :]
     assert np.array_equal(convgif.read_input(PHOTO, 32), expected)
     assert np.array_equal(cli_input(["--input", str(PHOTO), "--size", "32"], capsys), expected)
-    # A size the photo's shorter side already has: not resized, only cut.
-    assert np.array_equal(convgif.read_input(PHOTO, 96), photo()[:, 8:104, :])
+    # A size the photo's shorter side already has: not resized, only cut (top 22).
+    assert np.array_equal(convgif.read_input(PHOTO, 256), photo()[:, 22:278, :])
 
 
 def test_hxw_is_exact_and_no_size_keeps_the_photos_own(
@@ -80,11 +80,15 @@ def test_hxw_is_exact_and_no_size_keeps_the_photos_own(
     assert np.array_equal(cli_input(["--input", str(PHOTO), "--size", "20x30"], capsys),
                           photo((30, 20)))
     own = convgif.read_input(PHOTO)
-    assert own.shape == (3, 112, 96) and np.array_equal(own, photo())
-    code, out, err = run(["trace", "--json", "--values", "--input", str(PHOTO), "-k", "1",
-                          "-s", "1", "-p", "0", "-d", "1"], capsys)
+    assert own.shape == (3, 300, 256) and np.array_equal(own, photo())
+    # On the command line: a 2x2 max pooling of the photo's own 300x256 ends at (149, 127).
+    code, out, err = run(["trace", "--json", "--layer", "max-pool2d", "-k", "2", "--input",
+                          str(PHOTO)], capsys)
     assert code == 0, err
-    assert len(out.splitlines()) == 2 * 112 * 96  # 2 output channels, every position
+    last = json.loads(out.splitlines()[-1])
+    assert len(out.splitlines()) == 150 * 128
+    assert [(o["channel"], o["row"], o["col"]) for o in last["outputs"]] == [
+        (channel, 149, 127) for channel in range(3)]
 
 
 # -- grey -----------------------------------------------------------------------------------
@@ -93,7 +97,7 @@ def test_hxw_is_exact_and_no_size_keeps_the_photos_own(
 def test_a_colour_photo_on_one_channel_is_bt601_grey(capsys: pytest.CaptureFixture[str]
                                                      ) -> None:
     grey = convgif.read_input(PHOTO, channels=1)
-    assert grey.shape == (1, 112, 96) and np.array_equal(grey, photo(mode="L"))
+    assert grey.shape == (1, 300, 256) and np.array_equal(grey, photo(mode="L"))
     r, g, b = photo().astype(float)
     assert np.abs(grey[0] - (0.299 * r + 0.587 * g + 0.114 * b)).max() <= 0.5 + 1e-9
     by_cli = cli_input(["--input", str(PHOTO), "--in-channels", "1", "--size", "16"], capsys)
@@ -104,7 +108,7 @@ def test_a_colour_photo_on_one_channel_is_bt601_grey(capsys: pytest.CaptureFixtu
     floats = convgif.read_input(pixels.astype(np.float64) / 255, channels=1)
     assert np.allclose(floats[0], (0.299 * r + 0.587 * g + 0.114 * b) / 255)
     # A layer of one input channel makes the photo grey in Python too.
-    layer = convgif.Conv2d(1, 1, 3, (112, 96))
+    layer = convgif.Conv2d(1, 1, 3, (300, 256))
     values = convgif.values_for(layer, input=str(PHOTO))
     assert values is not None and np.array_equal(values.input, grey)
 
