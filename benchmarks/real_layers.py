@@ -72,7 +72,7 @@ def painter_of(line: str, flags: str, photo: bool) -> Painter:
     layer = convgif.layer_from_torch(line, size, channels)
     if not photo:
         return Painter.of(layer, {})
-    picture = convgif.read_input(str(PHOTO), layer.input_shape[1:])  # type: ignore[arg-type]
+    picture = convgif.read_input(str(PHOTO), size)  # --size N: Resize(N) + CenterCrop(N)
     values = convgif.values_for(layer, input=picture)
     assert values is not None
     return Painter.of(layer, {"values": replace(values, picture=True)})
