@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from .arrays import LAYOUTS, Normalize, Source, is_picture, read_array, read_input
+from .arrays import LAYOUTS, Normalize, Size, Source, is_picture, read_array, read_input
 from .engine import (
     avg_pool2d,
     conv1d,
@@ -241,9 +241,13 @@ def values_for(layer: WindowLayer, options: ValueOptions | None = None, **given:
     layout = settings.input_layout
     if layout is None and np.shape(settings.input) == layer.input_shape:  # type: ignore[arg-type]
         layout = "chw"  # already the layer's (C, H, W): nothing to guess
+    size: Size | None = None
+    if is_picture(settings.input) and layer.spatial_dims == 2:  # a photo takes the layer's size
+        rows, cols = layer.input_shape[1:]
+        size = rows if rows == cols else (rows, cols)
     x = seeded_x if settings.input is None else read_input(
-        settings.input, channels=layer.in_channels, dims=layer.spatial_dims, layout=layout,
-        normalize=settings.normalize)
+        settings.input, size, channels=layer.in_channels, dims=layer.spatial_dims,
+        layout=layout, normalize=settings.normalize)
     if x.shape != layer.input_shape:
         raise OptionError(f"input has shape {x.shape}, but the layer takes "
                           f"{layer.input_shape}: set in_channels and input_size to match "
