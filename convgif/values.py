@@ -243,8 +243,8 @@ def values_for(layer: WindowLayer, options: ValueOptions | None = None, **given:
         layout = "chw"  # already the layer's (C, H, W): nothing to guess
     size: Size | None = None
     if is_picture(settings.input) and layer.spatial_dims == 2:  # a photo takes the layer's size
-        rows, cols = layer.input_shape[1:]
-        size = rows if rows == cols else (rows, cols)
+        high, wide = layer.input_shape[1:]
+        size = high if high == wide else (high, wide)
     x = seeded_x if settings.input is None else read_input(
         settings.input, size, channels=layer.in_channels, dims=layer.spatial_dims,
         layout=layout, normalize=settings.normalize)
