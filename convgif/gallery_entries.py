@@ -413,3 +413,30 @@ SECTIONS += (
                  padding=1), kind="conv1d", dark=True, values=dict(values=True)),
     )),
 )
+
+_PHOTO = "examples/inputs/grace_hopper.jpg"
+SECTIONS += (
+    Section("Real layers", (
+        Animation(
+            "ResNet-18's first layer on a photo",
+            "nn.Conv2d(3, 64, kernel_size=7, stride=2, padding=3, bias=False) on a 224x224 "
+            "photo: 802,816 steps, so the frames show the first steps one by one, then more "
+            "and more at once, and the first 8 of the 64 output channels as feature maps "
+            "(seeded weights -1 to 1); the magnifier shows the numbers of the step.",
+            dict(in_channels=3, out_channels=64, kernel_size=7, input_size=224, stride=2,
+                 padding=3, bias=False),
+            options={**DEFAULT_OPTIONS, "budget": 48},
+            values=dict(input=_PHOTO), dark=True),
+        Animation(
+            "Edge detection on a photo",
+            "The Sobel kernel of the Values section on the photo in grey (128x128, padding "
+            "1): the output is large where the brightness changes from left to right.",
+            dict(in_channels=1, out_channels=1, kernel_size=3, input_size=128, padding=1),
+            options={**DEFAULT_OPTIONS, "budget": 48},
+            values=dict(input=_PHOTO, weights="-1,0,1,-2,0,2,-1,0,1", bias_values="0"),
+            dark=True),
+    ), text="Layers of real networks on a real photo (Grace Hopper, a public-domain photo "
+            "that matplotlib ships). Their grids are too big for cells with numbers, so they "
+            "are drawn as images, the photo in its own colours or its own brightness, with "
+            "the current step magnified below; a frame fits a blog column."),
+)
