@@ -6,7 +6,7 @@ import numpy as np
 
 from ..layout import Area, Grid
 from ..trace import OutputCell, Step
-from .canvas import border, copy_box, fill, grid, inset, line, outline, swatch, write
+from .canvas import Canvas, inset
 from .scene import Scene
 from .scene import cells as as_cells
 
@@ -14,56 +14,56 @@ from .scene import cells as as_cells
 class Conv2dScene(Scene):
     """Frames of a Conv2d layer as the article draws them."""
 
-    def background(self) -> np.ndarray:
+    def background(self, canvas: Canvas | None = None) -> Canvas:
         """Padded inputs, kernels, outputs, legend and texts, nothing highlighted."""
         lay, c = self.layout, self.colour
-        canvas = np.full((lay.height, lay.width), c["background"], dtype=np.uint8)
+        canvas = self.blank(canvas)
         kinds = self.cell_colours()
         for area in lay.inputs:
             cells = as_cells(area)
-            grid(canvas, cells, c["padding"], c["grid"])
+            canvas.grid(cells, c["padding"], c["grid"])
             for (row, col), name in np.ndenumerate(kinds):
                 if name != "padding":
-                    fill(canvas, cells.cell_box(row, col), c[name])
+                    canvas.fill(cells.cell_box(row, col), c[name])
         for bank in lay.kernels:
             for cells in bank:
-                grid(canvas, cells, c["kernel"], c["grid"])
+                canvas.grid(cells, c["kernel"], c["grid"])
         for area in lay.outputs:
-            grid(canvas, as_cells(area), c["output"], c["grid"])
+            canvas.grid(as_cells(area), c["output"], c["grid"])
         for entry in lay.swatches:
-            swatch(canvas, entry, self.palette, lay.scale)
+            canvas.swatch(entry, self.palette, lay.scale)
         for item in lay.texts:
-            write(canvas, item, self.palette)
+            canvas.write(item, self.palette)
         return canvas
 
-    def draw(self, frame: np.ndarray, state: np.ndarray, step: Step) -> None:
+    def draw(self, frame: Canvas, state: Canvas, step: Step) -> None:
         """Taps, kernels in use, the current output cell, link lines, footprint, status."""
         lay, c = self.layout, self.colour
         top, left, bottom, right = step.window
         for cells in lay.inputs:
             for tap in step.taps:
-                fill(frame, cells.cell_box(tap.row, tap.col),
+                frame.fill(cells.cell_box(tap.row, tap.col),
                      c["tap_padding"] if tap.padding else c["tap"])
         for out in step.outputs:
             self.mark_kernels(frame, out.channel)
-            fill(frame, lay.output_grid(out.channel).cell_box(out.row, out.col), c["current"])
+            frame.fill(lay.output_grid(out.channel).cell_box(out.row, out.col), c["current"])
         self.links(frame, state, step)
         for cells in lay.inputs:
-            outline(frame, cells.span_box(top, left, bottom, right), c["footprint"],
+            frame.outline(cells.span_box(top, left, bottom, right), c["footprint"],
                     2 * lay.scale)
         self.write_status(frame, step)
 
-    def mark_kernels(self, frame: np.ndarray, channel: int) -> None:
+    def mark_kernels(self, frame: Canvas, channel: int) -> None:
         """Show the kernels of output ``channel`` in use: filled; a pooling operation's
         box (its name inside) gets an inner border instead."""
         lay, c = self.layout, self.colour
         for kernel in lay.kernel_bank(channel):
             if self.layer.weight_shape is None:
-                border(frame, inset(kernel.box, lay.scale), c["kernel_active"], 3 * lay.scale)
+                frame.border(inset(kernel.box, lay.scale), c["kernel_active"], 3 * lay.scale)
             else:
-                grid(frame, kernel, c["kernel_active"], c["grid"])
+                frame.grid(kernel, c["kernel_active"], c["grid"])
 
-    def links(self, frame: np.ndarray, state: np.ndarray, step: Step) -> None:
+    def links(self, frame: Canvas, state: Canvas, step: Step) -> None:
         """Lines from each footprint to its kernel and on to the output cell; kernels not
         in use are put back in front of them."""
         lay, c, s = self.layout, self.colour, self.layout.scale
@@ -74,10 +74,10 @@ class Conv2dScene(Scene):
             cell = lay.output_grid(out.channel).cell_box(out.row, out.col)
             # The footprint's right corners to the kernel's left ones, then one line on
             # from the kernel to the output cell.
-            line(frame, (foot[2] + s, foot[1]), (kbox[0] - 2 * s + 1, kbox[1]), c["link"], s)
-            line(frame, (foot[2] + s, foot[3] - s), (kbox[0] - 2 * s + 1, kbox[3] - s),
+            frame.line((foot[2] + s, foot[1]), (kbox[0] - 2 * s + 1, kbox[1]), c["link"], s)
+            frame.line((foot[2] + s, foot[3] - s), (kbox[0] - 2 * s + 1, kbox[3] - s),
                  c["link"], s)
-            line(frame, (kbox[2], (kbox[1] + kbox[3]) // 2 - s // 2),
+            frame.line((kbox[2], (kbox[1] + kbox[3]) // 2 - s // 2),
                  (cell[0] - 3 * s + 1, (cell[1] + cell[3]) // 2 - s // 2), c["link"], s)
         self.restore_idle_kernels(frame, state, step)
 
@@ -94,15 +94,15 @@ class Conv2dScene(Scene):
                 links.append((channel, cells, out, kernel))
         return links
 
-    def restore_idle_kernels(self, frame: np.ndarray, state: np.ndarray, step: Step) -> None:
+    def restore_idle_kernels(self, frame: Canvas, state: Canvas, step: Step) -> None:
         """Put kernels not in use back in front of the link lines, which pass behind them."""
         active = {out.channel for out in step.outputs}
         for channel, bank in zip(self.layout.shown.outputs, self.layout.kernels, strict=True):
             if channel not in active:
                 for kernel in bank:
-                    copy_box(frame, state, kernel.box)
+                    frame.copy_from(state, kernel.box)
 
-    def advance_cell(self, state: np.ndarray, out: OutputCell) -> None:
+    def advance_cell(self, state: Canvas, out: OutputCell) -> None:
         """Output cell ``out`` is computed from now on."""
-        fill(state, self.layout.output_grid(out.channel).cell_box(out.row, out.col),
+        state.fill(self.layout.output_grid(out.channel).cell_box(out.row, out.col),
              self.colour["done"])

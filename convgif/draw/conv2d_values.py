@@ -19,7 +19,7 @@ from ..layout import Grid, Text, ValueText
 from ..layout.numbers import formula_text, number_text, shading, value_text
 from ..trace import OutputCell, Step, Tap
 from ..values import Values
-from .canvas import border, centred, copy_box, corner, fill, grid_lines, outline, swatch, write
+from .canvas import Canvas
 from .conv2d import Conv2dScene
 from .scene import cells as as_cells
 
@@ -46,30 +46,30 @@ class Conv2dValueScene(Conv2dScene):
     def _text(self, value: float) -> str:
         return number_text(float(value), self.options.decimals, self.numbers.integral)
 
-    def _cell(self, canvas: np.ndarray, cells: Grid, row: int, col: int, value: float,
+    def _cell(self, canvas: Canvas, cells: Grid, row: int, col: int, value: float,
               ramp: str, scale: float, colour: int | None = None) -> None:
         """One cell: its tint (or ``colour``) and, when numbers fit, its number."""
         box = cells.cell_box(row, col)
-        fill(canvas, box, self.palette.tint(ramp, value, scale) if colour is None else colour)
+        canvas.fill(box, self.palette.tint(ramp, value, scale) if colour is None else colour)
         # -inf padding (max pooling) is named by the legend, not written in every cell.
         if self.layout.number_size is not None and math.isfinite(value):
-            centred(canvas, self._text(value), box, self.layout.number_size, self.palette)
+            canvas.centred(self._text(value), box, self.layout.number_size, self.palette)
 
-    def background(self) -> np.ndarray:
+    def background(self, canvas: Canvas | None = None) -> Canvas:
         """Tinted inputs (padding in its colour) and kernels, outputs not yet computed."""
         lay, c, values = self.layout, self.colour, self.numbers
-        canvas = np.full((lay.height, lay.width), c["background"], dtype=np.uint8)
+        canvas = self.blank(canvas)
         kinds = self.cell_colours()
         ramp, scale = self.shading["input"]
         for channel, area in lay.shown_inputs():
             cells = as_cells(area)
             for (row, col), name in np.ndenumerate(kinds):
                 if name == "beyond":  # nothing there: the window reads no value
-                    fill(canvas, cells.cell_box(row, col), c[name])
+                    canvas.fill(cells.cell_box(row, col), c[name])
                 else:
                     self._cell(canvas, cells, row, col, values.padded[channel, row, col],
                                ramp, scale, None if name == "cell" else c[name])
-            grid_lines(canvas, cells, cells.box, c["grid"])
+            canvas.grid_lines(cells, cells.box, c["grid"])
         ramp, scale = self.shading["weight"]
         for out_channel, bank in zip(lay.shown.outputs, lay.kernels, strict=True):
             offsets = [c % self.layer.in_per_group for c in lay.shown.inputs
@@ -80,22 +80,22 @@ class Conv2dValueScene(Conv2dScene):
                         index = self.layer.weight_index(out_channel, offset, (ky, kx))
                         if index is not None:
                             self._cell(canvas, cells, ky, kx, values.weight[index], ramp, scale)
-                grid_lines(canvas, cells, cells.box, c["grid"])
+                canvas.grid_lines(cells, cells.box, c["grid"])
         for area in lay.outputs:
-            fill(canvas, area.box, c["output"])
-            grid_lines(canvas, as_cells(area), area.box, c["grid"])
+            canvas.fill(area.box, c["output"])
+            canvas.grid_lines(as_cells(area), area.box, c["grid"])
         for entry in lay.swatches:
-            swatch(canvas, entry, self.palette, lay.scale)
+            canvas.swatch(entry, self.palette, lay.scale)
         for item in lay.texts:
-            write(canvas, item, self.palette)
+            canvas.write(item, self.palette)
         return canvas
 
-    def _output(self, canvas: np.ndarray, out: OutputCell) -> None:
+    def _output(self, canvas: Canvas, out: OutputCell) -> None:
         ramp, scale = self.shading["output"]
         self._cell(canvas, as_cells(self.layout.output_grid(out.channel)), out.row, out.col,
                    self.numbers.output[out.channel, out.row, out.col], ramp, scale)
 
-    def draw(self, frame: np.ndarray, state: np.ndarray, step: Step) -> None:
+    def draw(self, frame: Canvas, state: Canvas, step: Step) -> None:
         """Tap borders, copied-from corners, kernel outlines, the output, formula lines."""
         lay, c, values = self.layout, self.colour, self.numbers
         top, left, bottom, right = step.window
@@ -104,30 +104,30 @@ class Conv2dValueScene(Conv2dScene):
         for cells in lay.inputs:
             for tap in step.taps:
                 box = cells.cell_box(tap.row, tap.col)
-                border(frame, box, c["tap_padding"] if tap.padding else c["tap"], mark)
+                frame.border(box, c["tap_padding"] if tap.padding else c["tap"], mark)
                 source = values.source(tap.row, tap.col) if tap.padding else None
                 if source is not None:
-                    corner(frame, cells.cell_box(source[0] + height.before,
+                    frame.corner(cells.cell_box(source[0] + height.before,
                                                  source[1] + width.before), c["copied"])
         if "chosen" in c:  # max pooling: the cell each window picks
             for out in step.outputs:
                 tap = self.picked(step, out)
                 cells = lay.inputs[lay.shown.inputs.index(out.channel)]
-                border(frame, cells.cell_box(tap.row, tap.col), c["chosen"], mark)
-        marked = [frame[g.box[1]:g.box[3], g.box[0]:g.box[2]].copy() for g in lay.inputs]
+                frame.border(cells.cell_box(tap.row, tap.col), c["chosen"], mark)
+        marked = [frame.snapshot(g.box) for g in lay.inputs]
         self.links(frame, state, step)
-        for cells, before in zip(lay.inputs, marked, strict=True):  # lines pass behind numbers
-            frame[cells.box[1]:cells.box[3], cells.box[0]:cells.box[2]] = before
+        for before in marked:  # lines pass behind numbers
+            frame.restore(before)
         for out in step.outputs:
-            copy_box(frame, state, lay.output_grid(out.channel).box)
+            frame.copy_from(state, lay.output_grid(out.channel).box)
             self._output(frame, out)
-            border(frame, lay.output_grid(out.channel).cell_box(out.row, out.col), c["current"],
+            frame.border(lay.output_grid(out.channel).cell_box(out.row, out.col), c["current"],
                    mark)
         for out in step.outputs:
             for kernel in lay.kernel_bank(out.channel):
-                outline(frame, kernel.box, c["kernel_active"], mark)
+                frame.outline(kernel.box, c["kernel_active"], mark)
         for cells in lay.inputs:
-            outline(frame, cells.span_box(top, left, bottom, right), c["footprint"], mark)
+            frame.outline(cells.span_box(top, left, bottom, right), c["footprint"], mark)
         self.write_status(frame, step)
         self.write_formulas(frame, step)
 
@@ -148,14 +148,14 @@ class Conv2dValueScene(Conv2dScene):
         """The status line, then the formula lines."""
         return (*super().texts(step), *self.formulas(step))
 
-    def write_formulas(self, frame: np.ndarray, step: Step) -> None:
+    def write_formulas(self, frame: Canvas, step: Step) -> None:
         """The formula lines, in the formula slot."""
         left, top, _, bottom = self.layout.slots.formula
         size = self.layout.font_size
         line = (bottom - top) // max(1, len(step.outputs))
         for i, text in enumerate(self.formulas(step)):
-            write(frame, Text(text, left, top + i * line, size, "text"), self.palette)
+            frame.write(Text(text, left, top + i * line, size, "text"), self.palette)
 
-    def advance_cell(self, state: np.ndarray, out: OutputCell) -> None:
+    def advance_cell(self, state: Canvas, out: OutputCell) -> None:
         """Output cell ``out`` shows its value from now on."""
         self._output(state, out)

@@ -8,7 +8,7 @@ step's marks on top.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -22,8 +22,12 @@ from ..theme import Palette
 from ..trace import Step
 from ..values import NAMES as VALUE_NAMES
 from ..values import Values, values_for
+from .canvas import Canvas
 from .choose import SCENES, VALUE_SCENES, choose_scene
 from .scene import Scene
+
+# Makes a blank canvas: (width, height, background index, palette) -> Canvas.
+CanvasMaker = Callable[[int, int, int, Palette], Canvas]
 
 MAX_SIDE = 4096
 
@@ -33,7 +37,8 @@ class Painter:
     keeps the running state (the canvas after the steps drawn so far)."""
 
     def __init__(self, layer: WindowLayer, options: RenderOptions,
-                 values: Values | None = None, scene: Scene | None = None) -> None:
+                 values: Values | None = None, scene: Scene | None = None,
+                 blank: Canvas | None = None) -> None:
         self.layer = window_layer(layer)
         options.check(layer)
         if scene is None:
@@ -51,14 +56,17 @@ class Painter:
                 f"{self.layout.cell // options.scale}){scale}")
         self.schedule = self.scene.schedule
         self.palette = self.scene.palette
-        self.background = self.scene.background()
+        self.background = self.scene.background(blank)
         self.state = self.background.copy()
         self.done = 0  # the steps whose outputs the state holds
 
     @classmethod
-    def of(cls, layer: WindowLayer, options: dict[str, Any]) -> Painter:
+    def of(cls, layer: WindowLayer, options: dict[str, Any],
+           canvas: CanvasMaker | None = None) -> Painter:
         """A painter from keyword options: :class:`RenderOptions` and
-        :class:`~convgif.values.ValueOptions` fields, checked before any drawing."""
+        :class:`~convgif.values.ValueOptions` fields, checked before any drawing.
+        ``canvas(width, height, background, palette)`` makes the blank canvas frames are
+        drawn on (default: raster, arrays of palette indices)."""
         unknown = sorted(set(options) - set(RENDER_NAMES) - set(VALUE_NAMES))
         if unknown:
             raise OptionError(f"unknown render option {', '.join(map(repr, unknown))} (use "
@@ -68,21 +76,35 @@ class Painter:
         settings.check(layer)
         values = values_for(layer, **{k: v for k, v in options.items() if k in VALUE_NAMES})
         value_options = {k: v for k, v in options.items() if k in VALUE_NAMES}
-        return cls(layer, settings, values,
-                   choose_scene(layer, settings, values, value_options))
+        scene = choose_scene(layer, settings, values, value_options)
+        blank = None if canvas is None else canvas(
+            scene.layout.width, scene.layout.height, scene.colour["background"], scene.palette)
+        return cls(layer, settings, values, scene, blank)
 
     def frames(self) -> Iterator[np.ndarray]:
-        """Every frame of the layer's animation, in order, lazily."""
+        """Every frame of the layer's animation (arrays of palette indices), in order,
+        lazily."""
         return (frame for frame, _ in self.frames_with_texts())
 
     def frames_with_texts(self) -> Iterator[tuple[np.ndarray, tuple[str, ...]]]:
-        """Every frame with its lines of text (status, formulas), lazily."""
+        """Every frame (an array of palette indices) with its lines of text (status,
+        formulas), lazily."""
         return (self.frame(index) for index in range(len(self.schedule)))
 
+    def canvases_with_texts(self) -> Iterator[tuple[Canvas, tuple[str, ...]]]:
+        """Every frame as the canvas it was drawn on, with its lines of text, lazily."""
+        return (self.canvas(index) for index in range(len(self.schedule)))
+
     def frame(self, index: int) -> tuple[np.ndarray, tuple[str, ...]]:
-        """Frame ``index`` of the schedule and its lines of text. Frames in order build on
-        the running state; any other frame is drawn from the background (its cost does
-        not grow with how many frames come before it)."""
+        """Frame ``index`` of the schedule as an array of palette indices (a raster
+        painter's), and its lines of text."""
+        frame, texts = self.canvas(index)
+        return np.asarray(frame), texts
+
+    def canvas(self, index: int) -> tuple[Canvas, tuple[str, ...]]:
+        """Frame ``index`` of the schedule on its canvas, and its lines of text. Frames in
+        order build on the running state; any other frame is drawn from the background
+        (its cost does not grow with how many frames come before it)."""
         planned = self.schedule.frames[index]
         if planned.start != self.done:
             self.state = self.background.copy()
@@ -98,7 +120,7 @@ class Painter:
         self.done = planned.stop
         return frame, texts
 
-    def draw(self, step: Step) -> np.ndarray:
+    def draw(self, step: Step) -> Canvas:
         """The frame of ``step``; then what it leaves is kept for later frames."""
         frame = self.state.copy()
         self.scene.draw(frame, self.state, step)

@@ -26,7 +26,7 @@ from ..schedule import Schedule
 from ..theme import PHOTO_COLOURS, THEMES, ImageColours, Palette, palette
 from ..trace import OutputCell, Step
 from ..values import Values
-from .canvas import border, fill, grid_lines, line, outline, swatch, write
+from .canvas import Canvas
 from .conv2d_values import Conv2dValueScene
 
 
@@ -141,11 +141,11 @@ class ImageScene(Conv2dValueScene):
 
     # -- the background: inputs drawn once -----------------------------------------------
 
-    def background(self) -> np.ndarray:
+    def background(self, canvas: Canvas | None = None) -> Canvas:
         """The input images, outputs not computed yet, the magnifier's empty grids, the
         legend and texts."""
         lay, c = self.layout, self.colour
-        canvas = np.full((lay.height, lay.width), c["background"], dtype=np.uint8)
+        canvas = self.blank(canvas)
         kinds = self.kinds
         drawn: list[ImageGrid] = []
         for channel, area in lay.shown_inputs():
@@ -165,21 +165,20 @@ class ImageScene(Conv2dValueScene):
             for name in ("padding", "inserted", "beyond"):
                 if name in c:
                     pixels = np.where(names == name, c[name], pixels)
-            left, top, right, bottom = image.box
-            canvas[top:bottom, left:right] = pixels
+            canvas.pixels(image.box, pixels)
         for area in lay.outputs:
-            fill(canvas, area.box, c["output"])
+            canvas.fill(area.box, c["output"])
         magnifier = self.magnifier
         for cells in (*magnifier.windows, *magnifier.kernels, magnifier.output):
-            fill(canvas, cells.box, c["output"])
-            grid_lines(canvas, cells, cells.box, c["grid"])
+            canvas.fill(cells.box, c["output"])
+            canvas.grid_lines(cells, cells.box, c["grid"])
         if magnifier.operation is not None:
-            fill(canvas, magnifier.operation.box, c["kernel"])
-            grid_lines(canvas, magnifier.operation, magnifier.operation.box, c["grid"])
+            canvas.fill(magnifier.operation.box, c["kernel"])
+            canvas.grid_lines(magnifier.operation, magnifier.operation.box, c["grid"])
         for entry in lay.swatches:
-            swatch(canvas, entry, self.palette, lay.scale)
+            canvas.swatch(entry, self.palette, lay.scale)
         for item in lay.texts:
-            write(canvas, item, self.palette)
+            canvas.write(item, self.palette)
         return canvas
 
     @property
@@ -210,22 +209,19 @@ class ImageScene(Conv2dValueScene):
         position = self.stepper.in_group.index(channel % self.layer.out_per_group)
         return min(max(stop - position * plane, 0), plane)
 
-    def paint(self, state: np.ndarray, channel: int, first: int, stop: int) -> None:
+    def paint(self, state: Canvas, channel: int, first: int, stop: int) -> None:
         """Show output ``channel``'s cells ``first`` to ``stop`` (row-major, excluded)."""
         if stop <= first:
             return
         heat, last = self.feature_maps[channel]
-        left, top, right, bottom = self.layout.output_grid(channel).box
-        region = state[top:bottom, left:right]
-        mask = (last >= first) & (last < stop)
-        region[mask] = heat[mask]
+        state.paint(self.layout.output_grid(channel).box, (last >= first) & (last < stop), heat)
 
-    def advance_range(self, state: np.ndarray, start: int, stop: int) -> None:
+    def advance_range(self, state: Canvas, start: int, stop: int) -> None:
         """The outputs of steps ``start`` to ``stop`` at once, channel by channel."""
         for channel in self.layout.shown.outputs:
             self.paint(state, channel, self.computed(channel, start), self.computed(channel, stop))
 
-    def advance_cell(self, state: np.ndarray, out: OutputCell) -> None:
+    def advance_cell(self, state: Canvas, out: OutputCell) -> None:
         """Output cell ``out`` shows its value from now on."""
         if out.channel in self.layout.shown.outputs:
             index = out.row * self.layer.output_size[1] + out.col
@@ -233,7 +229,7 @@ class ImageScene(Conv2dValueScene):
 
     # -- a step's marks ---------------------------------------------------------------------
 
-    def draw(self, frame: np.ndarray, state: np.ndarray, step: Step) -> None:
+    def draw(self, frame: Canvas, state: Canvas, step: Step) -> None:
         """Links, the window on the inputs, the cells being computed, the magnifier, the
         status and formula lines."""
         lay, c = self.layout, self.colour
@@ -246,17 +242,17 @@ class ImageScene(Conv2dValueScene):
             image = self.image(area)
             if image not in drawn:
                 drawn.append(image)
-                outline(frame, image.span_box(*step.window), c["footprint"], mark)
+                frame.outline(image.span_box(*step.window), c["footprint"], mark)
         for out in step.outputs:
             if out.channel in lay.shown.outputs:
                 cell = lay.output_grid(out.channel).cell_box(out.row, out.col)
-                outline(frame, (cell[0] - 1, cell[1] - 1, cell[2] + 2, cell[3] + 2),
+                frame.outline((cell[0] - 1, cell[1] - 1, cell[2] + 2, cell[3] + 2),
                         c["current"], mark)
         self.draw_magnifier(frame, step, first, columns)
         self.write_status(frame, step)
         self.write_formulas(frame, step)
 
-    def finish(self, frame: np.ndarray) -> tuple[str, ...]:
+    def finish(self, frame: Canvas) -> tuple[str, ...]:
         """The complete frame: the finished outputs, the last step still magnified and its
         formula, and the status saying all is done."""
         step = self.stepper.step(self.schedule.frames[-1].start - 1)
@@ -271,7 +267,7 @@ class ImageScene(Conv2dValueScene):
                  if c // self.layer.in_per_group == out.group]
         return group[:len(self.magnifier.windows)]
 
-    def links(self, frame: np.ndarray, state: np.ndarray, step: Step) -> None:
+    def links(self, frame: Canvas, state: Canvas, step: Step) -> None:
         """Lines from the window to the magnified window and from the cell being computed
         to the magnified output: over the images they start in, behind the others."""
         lay, c, s = self.layout, self.colour, self.layout.scale
@@ -283,21 +279,20 @@ class ImageScene(Conv2dValueScene):
             sources.append(source)
             foot = source.span_box(*step.window)
             target = magnifier.windows[0].box
-            line(frame, (foot[0], foot[3]), (target[0], target[1] - 2 * s), c["link"], s)
-            line(frame, (foot[2] - s, foot[3]), (target[2] - s, target[1] - 2 * s), c["link"], s)
+            frame.line((foot[0], foot[3]), (target[0], target[1] - 2 * s), c["link"], s)
+            frame.line((foot[2] - s, foot[3]), (target[2] - s, target[1] - 2 * s), c["link"], s)
         if first.channel in lay.shown.outputs:
             sources.append(lay.output_grid(first.channel))
             cell = sources[-1].cell_box(first.row, first.col)
             out = magnifier.output.box
-            line(frame, ((cell[0] + cell[2]) // 2, cell[3] + 1),
+            frame.line(((cell[0] + cell[2]) // 2, cell[3] + 1),
                  ((out[0] + out[2]) // 2, out[1] - 2 * s), c["link"], s)
         for area in (*lay.inputs, *lay.outputs):
             if area in sources:
                 continue
-            left, top, right, bottom = area.box
-            frame[top:bottom, left:right] = state[top:bottom, left:right]
+            frame.copy_from(state, area.box)
 
-    def draw_magnifier(self, frame: np.ndarray, step: Step, out: OutputCell,
+    def draw_magnifier(self, frame: Canvas, step: Step, out: OutputCell,
                        columns: list[int]) -> None:
         """The window of each magnified channel with its numbers and taps, the kernel slices,
         the operation (pooling) and the output cell with its value."""
@@ -310,11 +305,11 @@ class ImageScene(Conv2dValueScene):
         size = lay.font_size
         for i, window in enumerate(magnifier.windows):
             if i >= len(columns):
-                fill(frame, window.box, c["background"])
+                frame.fill(window.box, c["background"])
                 continue
             channel = columns[i]
             x, y = magnifier.labels[i]
-            write(frame, Text(f"input channel {channel}", x, y, size, "muted"), self.palette)
+            frame.write(Text(f"input channel {channel}", x, y, size, "muted"), self.palette)
             for row in range(window.rows):
                 for col in range(window.cols):
                     kind = kinds[top + row, left + col]
@@ -322,25 +317,25 @@ class ImageScene(Conv2dValueScene):
                              else np.nan)
                     self._cell(frame, window, row, col, float(value), in_ramp, in_scale,
                                None if kind == "cell" else c[kind])
-            grid_lines(frame, window, window.box, c["grid"])
+            frame.grid_lines(window, window.box, c["grid"])
             for tap in step.taps:
-                border(frame, window.cell_box(tap.row - top, tap.col - left),
+                frame.border(window.cell_box(tap.row - top, tap.col - left),
                        c["tap_padding"] if tap.padding else c["tap"], mark)
             if "chosen" in c:
                 tap = self.picked(step, out)
-                border(frame, window.cell_box(tap.row - top, tap.col - left), c["chosen"], mark)
+                frame.border(window.cell_box(tap.row - top, tap.col - left), c["chosen"], mark)
             if i < len(magnifier.kernels):
                 self.draw_kernel(frame, magnifier.kernels[i], out.channel,
                                  channel % self.layer.in_per_group, w_ramp, w_scale)
         if magnifier.operation is not None:
-            border(frame, magnifier.operation.box, c["kernel_active"], mark)
+            frame.border(magnifier.operation.box, c["kernel_active"], mark)
         ramp, scale = self.shading["output"]
         self._cell(frame, magnifier.output, 0, 0,
                    float(values.output[out.channel, out.row, out.col]), ramp, scale)
-        grid_lines(frame, magnifier.output, magnifier.output.box, c["grid"])
-        border(frame, magnifier.output.cell_box(0, 0), c["current"], mark)
+        frame.grid_lines(magnifier.output, magnifier.output.box, c["grid"])
+        frame.border(magnifier.output.cell_box(0, 0), c["current"], mark)
 
-    def draw_kernel(self, frame: np.ndarray, cells: Grid, channel: int, offset: int,
+    def draw_kernel(self, frame: Canvas, cells: Grid, channel: int, offset: int,
                     ramp: str, scale: float) -> None:
         """The kernel slice output ``channel`` applies to its group's ``offset``-th input
         channel, its weights in its cells, outlined as in use."""
@@ -350,5 +345,5 @@ class ImageScene(Conv2dValueScene):
                 if index is not None:
                     self._cell(frame, cells, ky, kx, float(self.numbers.weight[index]), ramp,
                                scale)
-        grid_lines(frame, cells, cells.box, self.colour["grid"])
-        outline(frame, cells.box, self.colour["kernel_active"], 2 * self.layout.scale)
+        frame.grid_lines(cells, cells.box, self.colour["grid"])
+        frame.outline(cells.box, self.colour["kernel_active"], 2 * self.layout.scale)

@@ -20,7 +20,7 @@ from ..schedule import Frame, Schedule, plan
 from ..theme import THEMES, Palette, palette
 from ..trace import OutputCell, Step, Stepper
 from ..values import Values
-from .canvas import write
+from .canvas import Canvas, RasterCanvas
 
 
 def cells(area: Area) -> Grid:
@@ -64,34 +64,42 @@ class Scene(ABC):
         return None
 
     @abstractmethod
-    def background(self) -> np.ndarray:
-        """The canvas every frame starts from: grids, labels, legend and caption."""
+    def background(self, canvas: Canvas | None = None) -> Canvas:
+        """The canvas every frame starts from: grids, labels, legend and caption, drawn on
+        ``canvas`` (blank; by default a :class:`RasterCanvas`)."""
+
+    def blank(self, canvas: Canvas | None) -> Canvas:
+        """``canvas``, or a blank raster canvas of the layout's size."""
+        if canvas is not None:
+            return canvas
+        return RasterCanvas.blank(self.layout.width, self.layout.height,
+                                  self.colour["background"])
 
     @abstractmethod
-    def draw(self, frame: np.ndarray, state: np.ndarray, step: Step) -> None:
+    def draw(self, frame: Canvas, state: Canvas, step: Step) -> None:
         """Draw ``step``'s marks on ``frame``, a copy of ``state`` (the running state)."""
 
     @abstractmethod
-    def advance_cell(self, state: np.ndarray, out: OutputCell) -> None:
+    def advance_cell(self, state: Canvas, out: OutputCell) -> None:
         """Leave on ``state`` output cell ``out`` computed, for the frames after it."""
 
-    def advance(self, state: np.ndarray, step: Step) -> None:
+    def advance(self, state: Canvas, step: Step) -> None:
         """Leave on ``state`` what ``step`` shows to the frames after it: its outputs."""
         for out in step.outputs:
             self.advance_cell(state, out)
 
-    def advance_range(self, state: np.ndarray, start: int, stop: int) -> None:
+    def advance_range(self, state: Canvas, start: int, stop: int) -> None:
         """Leave on ``state`` the outputs of steps ``start`` to ``stop`` (excluded)."""
         for index in range(start, stop):
             for out in self.stepper.outputs(index):
                 self.advance_cell(state, out)
 
-    def finish(self, frame: np.ndarray) -> tuple[str, ...]:
+    def finish(self, frame: Canvas) -> tuple[str, ...]:
         """Write the complete frame's status on ``frame`` (the state after every step);
         its lines of text."""
         text = frame_status(self.layer, self.schedule, self.schedule.frames[-1], ())
         left, top, _, _ = self.layout.slots.status
-        write(frame, Text(text, left, top, self.layout.font_size, "text"), self.palette)
+        frame.write(Text(text, left, top, self.layout.font_size, "text"), self.palette)
         return (text,)
 
     def cell_colours(self) -> np.ndarray:
@@ -121,8 +129,8 @@ class Scene(ABC):
         """The step's lines of text: its status line, then any formula lines."""
         return (self.status(step),)
 
-    def write_status(self, frame: np.ndarray, step: Step) -> None:
+    def write_status(self, frame: Canvas, step: Step) -> None:
         """The step's status line, in the status slot."""
         left, top, _, _ = self.layout.slots.status
-        write(frame, Text(self.status(step), left, top, self.layout.font_size, "text"),
+        frame.write(Text(self.status(step), left, top, self.layout.font_size, "text"),
               self.palette)
