@@ -10,10 +10,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, cast
 
+import numpy as np
+
 from .draw import Painter, as_image
+from .draw.vector import VectorCanvas
 from .layers import OptionError, WindowLayer
 from .progress import ProgressCallback
-from .writers import Header, Writer, atomic_output, atomic_path, for_format, for_path
+from .writers import (
+    WRITERS,
+    Header,
+    Writer,
+    atomic_output,
+    atomic_path,
+    for_format,
+    for_path,
+)
 
 Target = str | os.PathLike[str] | BinaryIO
 
@@ -65,6 +76,17 @@ def _writer_of(layer: WindowLayer, target: Target | None, format: str | None,
     if path.is_dir():
         raise OptionError(f"output={str(path)!r} is a folder, not a file name")
     return writer, path
+
+
+def _vector(target: Target | None, format: str | None) -> bool:
+    """Whether the target's format draws vector frames (SVG, PDF)."""
+    if format is not None:
+        name = "." + format.lower().lstrip(".")
+    elif isinstance(target, (str, os.PathLike)):
+        name = Path(target).suffix.lower()
+    else:
+        return False
+    return name in WRITERS and WRITERS[name].mode == "vector"
 
 
 class _Output:
@@ -128,9 +150,13 @@ def render(
     called after each frame. Raises :class:`OptionError` for options out of
     range, before any work.
     """
-    painter = Painter.of(layer, options)
+    vector = _vector(target, format)
+    painter = Painter.of(layer, options, canvas=VectorCanvas.blank if vector else None)
     settings = painter.scene.options
     writer_class, path = _writer_of(layer, target, format, painter.values is not None)
+    check_count = getattr(writer_class, "check_frames", None)
+    if check_count is not None:  # a format with a limit of its own (SVG: one frame)
+        check_count(len(painter.schedule))
     settings.check_frames(len(painter.schedule), painter.schedule.count)
     hold = settings.hold_for(painter.schedule.sped)
     writer_class.check_timing(settings.duration, hold, settings.loop)
@@ -141,7 +167,8 @@ def render(
     with _opened(target, path, writer_class.needs_path) as out:
         writer = writer_class.open(out.target, header)  # type: ignore[arg-type]
         try:
-            for done, (frame, text) in enumerate(painter.frames_with_texts(), start=1):
+            frames = painter.canvases_with_texts() if vector else painter.frames_with_texts()
+            for done, (frame, text) in enumerate(frames, start=1):
                 writer.add(frame, text)
                 if progress is not None:
                     progress(done, count)
@@ -154,6 +181,7 @@ def render(
 
 
 FrameChoice = int | str | Iterable[int | str]
+STILL_FORMATS = (".png", ".svg", ".pdf")  # what a chosen frame is written as
 _RANGE = re.compile(r"^\s*(-?\d*)\s*:\s*(-?\d*)\s*$")
 
 
@@ -201,9 +229,9 @@ def frame_indices(frames: FrameChoice, count: int) -> list[int]:
 def still_paths(layer: WindowLayer, indices: list[int], target: str | os.PathLike[str] | None,
                 values: bool = False, count: int | None = None) -> list[Path]:
     """Where :func:`stills` writes each chosen frame: ``target`` itself for one frame,
-    else ``<target stem>-<N>.png`` (``N`` 1-based, zero-padded); by default
-    ``<slug>-<N>.png`` (``<slug>-values-<N>.png`` with values), N as wide as ``count``
-    (the frames; default the layer's steps)."""
+    else ``<target stem>-<N>.<ext>`` (``N`` 1-based, zero-padded; ``.png``, ``.svg`` or
+    ``.pdf``, as ``target`` ends); by default ``<slug>-<N>.png`` (``<slug>-values-<N>.png``
+    with values), N as wide as ``count`` (the frames; default the layer's steps)."""
     if target is not None and not isinstance(target, (str, os.PathLike)):
         raise TypeError(f"target={target!r:.60} must be a path, not {type(target).__name__}")
     digits = len(str(layer.n_steps if count is None else count))
@@ -211,9 +239,9 @@ def still_paths(layer: WindowLayer, indices: list[int], target: str | os.PathLik
         stem = Path(default_name(layer, values)).stem
         return [Path(f"{stem}-{i + 1:0{digits}d}.png") for i in indices]
     path = Path(target)
-    if path.suffix.lower() != ".png":
-        raise OptionError(f"output={str(path)!r} must end in .png: chosen frames are "
-                          f"written as PNG images")
+    if path.suffix.lower() not in STILL_FORMATS:
+        raise OptionError(f"output={str(path)!r} must end in .png, .svg or .pdf: chosen "
+                          f"frames are written as PNG images or vector graphics")
     if path.is_dir():
         raise OptionError(f"output={str(path)!r} is a folder, not a file name")
     if len(indices) == 1:
@@ -229,7 +257,8 @@ def stills(
     progress: ProgressCallback | None = None,
     **options: Any,
 ) -> list[Rendered]:
-    """Write chosen frames of ``layer``'s animation as PNG images, one file each.
+    """Write chosen frames of ``layer``'s animation, one file each: PNG images, or vector
+    graphics when ``target`` ends in ``.svg`` or ``.pdf``.
 
     ``frames`` are 1-based frame numbers (``-1``: the last), ranges ``"3:7"``
     (ends included) or a list of them (see :func:`frame_indices`); the files are
@@ -238,19 +267,28 @@ def stills(
     is written atomically; every option and frame number is checked before any
     drawing. ``progress(done, total)`` is called after each frame drawn.
     """
-    painter = Painter.of(layer, options)
+    suffix = Path(target).suffix.lower() if isinstance(target, (str, os.PathLike)) else ""
+    vector = suffix in (".svg", ".pdf")
+    painter = Painter.of(layer, options, canvas=VectorCanvas.blank if vector else None)
     count = len(painter.schedule)
     indices = frame_indices(frames, count)
     paths = still_paths(layer, indices, target, painter.values is not None, count)
     wanted = dict(zip(indices, paths, strict=True))
     written: dict[int, Rendered] = {}
+    width, height = painter.layout.width, painter.layout.height
     for done, index in enumerate(sorted(wanted), start=1):  # in order: each builds on the last
-        frame, _ = painter.frame(index)
+        frame, texts = painter.canvas(index)
         with _opened(None, wanted[index], False) as out:
-            as_image(frame, painter.palette).save(cast(BinaryIO, out.target), "PNG",
-                                                  optimize=True)
+            if vector:
+                writer = for_path(wanted[index]).open(out.target, Header(  # type: ignore[arg-type]
+                    (width, height), painter.palette.rgb, 0, 0, 0, 1, layer.caption))
+                writer.add(frame, texts)
+                writer.close()
+            else:
+                as_image(np.asarray(frame), painter.palette).save(
+                    cast(BinaryIO, out.target), "PNG", optimize=True)
             size = out.written()
-        written[index] = Rendered(wanted[index], 1, frame.shape[1], frame.shape[0], size)
+        written[index] = Rendered(wanted[index], 1, width, height, size)
         if progress is not None:
             progress(done, len(wanted))
     return [written[index] for index in indices]

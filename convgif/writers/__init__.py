@@ -15,7 +15,7 @@ import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, ClassVar, Protocol
+from typing import Any, BinaryIO, ClassVar, Protocol
 
 import numpy as np
 
@@ -60,7 +60,8 @@ def changed_box(previous: np.ndarray, frame: np.ndarray) -> tuple[int, int, int,
 
 
 class Writer(Protocol):
-    """What every writer does. ``mode`` is the frames it takes: ``"P"``, palette indices.
+    """What every writer does. ``mode`` is the frames it takes: ``"P"``, arrays of palette
+    indices, or ``"vector"``, :class:`~convgif.draw.vector.VectorCanvas` (shapes and text).
 
     Made with :meth:`open` on a binary file (or, when :attr:`needs_path`, on a
     file name), it takes frames with :meth:`add` and finishes the file with
@@ -84,9 +85,11 @@ class Writer(Protocol):
     def open(cls, target: BinaryIO | Path, header: Header) -> Writer:
         """Start a file of ``header.frames`` frames on ``target``."""
 
-    def add(self, frame: np.ndarray, text: tuple[str, ...] = ()) -> None:
-        """Write (or queue) one frame: a height x width array in :attr:`mode`, and the
-        frame's text lines (status, formula), which formats with real text show."""
+    def add(self, frame: Any, text: tuple[str, ...] = ()) -> None:
+        """Write (or queue) one frame: a height x width array of palette indices (mode
+        ``"P"``) or a vector canvas, and the frame's text lines (status, formula), which
+        formats with real text show. A format with a limit on frames has a static
+        ``check_frames(count)`` raising :class:`OptionError`, asked before any drawing."""
 
     def close(self) -> None:
         """Write what is queued and the file's end."""
@@ -127,6 +130,8 @@ WRITERS.register(".png", ".apng:ApngWriter")
 WRITERS.register(".apng", ".apng:ApngWriter")
 WRITERS.register(".mp4", ".mp4:Mp4Writer")
 WRITERS.register(".html", ".html:HtmlWriter")
+WRITERS.register(".svg", ".svg:SvgWriter")
+WRITERS.register(".pdf", ".pdf:PdfWriter")
 register = WRITERS.register
 
 
