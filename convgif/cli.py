@@ -338,7 +338,7 @@ def tensors_command(file: str, as_json: bool) -> None:
 @click.option("--from-csv", type=click.Path(exists=True, dir_okay=False),
               help="Redraw from this CSV file without measuring.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
-              help="The figure: .png or .svg [default: plot-ARGUMENT.png].")
+              help="The figure: .png, .svg or .pdf [default: plot-ARGUMENT.png].")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 def plot_command(argument: str, x: str | None, values: str | None, series: str | None,
                  size: Any, batch: int | None, repeats: int | None, backend: str | None,

@@ -245,7 +245,7 @@ def test_cli_measures_writes_csv_and_redraws(tmp_path: Path, monkeypatch: pytest
     ["plot", "groups", "--x", "1,2"],
     ["plot", "out-channels", "--size", "64"],
     ["plot", "stride", "--values", "1", "--series", "2"],
-    ["plot", "stride", "-o", "x.pdf"],
+    ["plot", "stride", "-o", "x.bmp"],  # .pdf is a figure since issue 22
     ["plot", "stride", "--repeats", "0"],
     ["plot", "stride", "--from-csv", "missing.csv"],
     ["plot", "stride", "--from-csv", __file__, "--x", "1"],

@@ -47,10 +47,11 @@ def _series_label(name: str, key: tuple[Any, ...]) -> str:
 
 
 def image_format(path: Path) -> str:
-    """The figure format of ``path``: ``png`` or ``svg`` (else :class:`PlotError`)."""
+    """The figure format of ``path``: ``png``, ``svg`` or ``pdf`` (else
+    :class:`PlotError`)."""
     suffix = path.suffix.lower()
-    if suffix not in (".png", ".svg"):
-        raise PlotError(f"{path}: the figure must be a .png or .svg file")
+    if suffix not in (".png", ".svg", ".pdf"):
+        raise PlotError(f"{path}: the figure must be a .png, .svg or .pdf file")
     return suffix[1:]
 
 
@@ -83,8 +84,8 @@ def draw(rows: Sequence[Measurement], path: PathLike) -> Path:
     Three stacked panels share a log2 x axis; one series per combination of the
     layer columns that vary across ``rows`` (so a CSV of any sweep redraws).
     The time panel shows the median with a min-max band. ``path`` ends in
-    ``.png`` (900 px wide) or ``.svg``; written atomically, without time stamps
-    or version metadata.
+    ``.png`` (900 px wide), ``.svg`` or ``.pdf``; written atomically, without time
+    stamps or version metadata.
     """
     target = Path(path)
     file_format = image_format(target)
@@ -157,7 +158,8 @@ def draw(rows: Sequence[Measurement], path: PathLike) -> Path:
                     fontsize=13, fontweight="bold")
     axes[0].set_title("Fixed: " + ", ".join(fixed), fontsize=9)
 
-    metadata = {"Software": None} if file_format == "png" else {"Creator": None, "Date": None}
+    metadata = {"png": {"Software": None}, "svg": {"Creator": None, "Date": None},
+                "pdf": {"Creator": None, "Producer": None, "CreationDate": None}}[file_format]
     with matplotlib.rc_context({"svg.hashsalt": "convgif"}):
         return write_atomically(target, lambda handle: figure.savefig(
             handle, format=file_format, metadata=metadata))

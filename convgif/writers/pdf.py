@@ -139,7 +139,7 @@ class _Page:
                  else np.where(shape.mask, 255, 0).astype(np.uint8))
         left, top, right, bottom = shape.box
         image = self.axes.imshow(np.dstack([pixels, alpha]), extent=(left, right, bottom, top),
-                                 interpolation="nearest", resample=False, aspect="auto")
+                                 interpolation="none", resample=False, aspect="auto")
         self.clipped(image, box)
 
 
