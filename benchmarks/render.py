@@ -390,11 +390,39 @@ def formats_table(folder: Path, runs: int) -> None:
                       if what.endswith("time") else "")
             print(f"{what} / GIF: {ratio:.2f}x{spread} (target <= {target}x: "
                   f"{mark(ratio <= target)})")
+    vector_table(folder, runs)
     scaled = sum(convgif.render(spec, folder / "s2.gif", scale=2).bytes
                  for _, spec, _ in CONFIGS)
     ratio = scaled / gif_bytes
     print(f"--scale 2 GIF bytes / scale 1: {ratio:.2f}x ({scaled:,} bytes; target <= 3x: "
           f"{mark(ratio <= 3)})")
+
+
+def vector_table(folder: Path, runs: int) -> None:
+    """The headline layer as a GIF, as an 18-page PDF and one frame as SVG: bytes and
+    in-process time, taking turns in each run, each against that run's GIF."""
+    headline = CONFIGS[0][1]
+    jobs = {"GIF (18 frames)": lambda: convgif.render(headline, folder / "v.gif"),
+            "PDF (18 pages)": lambda: convgif.render(headline, folder / "v.pdf"),
+            "SVG (frame 6)": lambda: convgif.stills(headline, 6, folder / "v.svg")[0]}
+    times: dict[str, list[float]] = {name: [] for name in jobs}
+    sizes: dict[str, int] = {}
+    for job in jobs.values():  # warm: imports (matplotlib for PDF), caches
+        job()
+    for _ in range(runs):
+        for name, job in jobs.items():
+            start = time.perf_counter()
+            sizes[name] = job().bytes
+            times[name].append(time.perf_counter() - start)
+    gif = "GIF (18 frames)"
+    print("\n## Vector frames: the headline layer\n")
+    print("| file | bytes | bytes / GIF | seconds (median) | time / GIF |")
+    print("|---|---:|---:|---:|---:|")
+    for name in jobs:
+        ratio = statistics.median(t / g for t, g in zip(times[name], times[gif], strict=True))
+        print(f"| {name} | {sizes[name]:,} | {sizes[name] / sizes[gif]:.2f} | "
+              f"{statistics.median(times[name]):.3f} | {ratio:.1f} |")
+    print()
 
 
 def values_table(folder: Path, runs: int) -> None:
