@@ -257,12 +257,14 @@ def trace_command(as_json: bool, **arguments: Any) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="PATH",
               help="The file to write, its format from the extension: .gif, .webp, "
                    ".png/.apng, .mp4 (pip install 'convgif[video]'), .html (a player "
-                   "page); missing folders are created [default: <slug>.gif, "
-                   "<slug>-values.gif with values].")
+                   "page), .pdf (a page per frame), .svg (one frame: with --frame); missing "
+                   "folders are created [default: <slug>.gif, <slug>-values.gif with "
+                   "values].")
 @click.option("--frame", "frame", multiple=True, metavar="N|A:B",
-              help="Write only these frames, as PNG images (1-based, -1 the last; A:B a "
-                   "range, ends included; repeatable): -o's file for one frame, else "
-                   "<stem>-N.png beside it [default: <slug>-N.png].")
+              help="Write only these frames, as PNG images, or SVG or PDF as -o ends "
+                   "(1-based, -1 the last; A:B a range, ends included; repeatable): -o's "
+                   "file for one frame, else <stem>-N.<ext> beside it [default: "
+                   "<slug>-N.png].")
 @flag_options(RENDER_FLAGS)
 @value_options
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")

@@ -23,7 +23,8 @@ from .values import NAMES as VALUE_NAMES
 # frame, so the finished output can be read before the loop starts again.
 DEFAULT_OPTIONS: dict[str, Any] = {"hold": 1500}
 RENDER_OPTIONS: tuple[str, ...] = tuple(name for name in NAMES if name != "theme")
-ALSO: dict[str, str] = {"webp": "WebP", "html": "HTML player"}  # formats beside a GIF
+ALSO: dict[str, str] = {"webp": "WebP", "html": "HTML player",  # formats beside a GIF
+                        "pdf": "PDF, a page per frame"}
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ class Animation:
     the repository's root, ``examples/inputs/...``, as its command shows it; the gallery
     reads the package's copy). ``text`` is one or two sentences.
     ``also`` names more formats written beside the GIF, in the light theme
-    (``"webp"``, ``"html"``: the player), for the headline layer only: the
+    (``"webp"``, ``"html"``: the player, ``"pdf"``), for the headline layer only: the
     gallery stays small.
     """
 
@@ -152,7 +153,7 @@ SECTIONS: tuple[Section, ...] = (
             dict(in_channels=3, input_size=7, out_channels=2, kernel_size=3, padding=1,
                  stride=2, dilation=2),
             dark=True,
-            also=("webp", "html"),
+            also=("webp", "html", "pdf"),
         ),
     )),
     Section("Kernel", (

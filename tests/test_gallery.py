@@ -109,9 +109,10 @@ def test_each_argument_has_one_figure_and_headlines_have_dark_versions() -> None
 
 def test_file_names_are_slugs_unique_and_readme_last() -> None:
     names = gallery.files()
-    # GIFs, dark, values GIFs in light and dark, the headline's WebP and player, figures, CSVs;
-    # conv_arithmetic's 15, pooling's 2 and Conv1d's 1, in light and dark; 2 real layers
-    assert len(names) == len(set(names)) == 12 + 3 + 2 * 6 + 2 + 7 + 7 + 1 + 2 * (
+    # GIFs, dark, values GIFs in light and dark, the headline's WebP, player and PDF,
+    # figures, CSVs; conv_arithmetic's 15, pooling's 2 and Conv1d's 1, in light and dark;
+    # 2 real layers
+    assert len(names) == len(set(names)) == 12 + 3 + 2 * 6 + 3 + 7 + 7 + 1 + 2 * (
         15 + 2 + 1) + 2 * 2
     assert names[-1] == "README.md"
     for animation in animations():
@@ -162,7 +163,7 @@ def test_each_readme_command_makes_its_committed_file(tmp_path: Path,
     lines = [line for block in re.findall(r"^```sh\n(.*?)^```$", text, re.M | re.S)
              for line in block.splitlines()]
     renders = [line for line in lines if line.startswith("convgif render")]
-    assert len(renders) == 15 + 12 + 2 + 2 * (15 + 2 + 1) + 2 * 2
+    assert len(renders) == 15 + 12 + 3 + 2 * (15 + 2 + 1) + 2 * 2
     runner = CliRunner()
     shutil.copytree(ROOT / "examples" / "inputs", tmp_path / "examples" / "inputs")
     monkeypatch.chdir(tmp_path)  # as from the repository's root, where the inputs are
@@ -277,7 +278,7 @@ def test_regeneration_rewrites_only_changed_files_and_draws_missing_figures(
         if name not in result.written:
             assert (folder / name).stat().st_ino == inode, name
     total = len([name for name in gallery.files()
-                 if name.endswith((".gif", ".webp", ".html", ".png"))])
+                 if name.endswith((".gif", ".webp", ".html", ".pdf", ".png"))])
     assert seen == [(done, total) for done in range(1, total + 1)]  # animations, figures
     assert not [p for p in folder.iterdir() if p.name.endswith(".tmp")]
 

@@ -75,7 +75,7 @@ def test_gallery_runs_from_a_non_editable_install(installed: Path, tmp_path: Pat
     assert checked.returncode == 0, checked.stdout + checked.stderr
     new = tmp_path / "new"
     for name in gallery.files():
-        if name.endswith((".gif", ".webp", ".html", ".csv")):
+        if name.endswith((".gif", ".webp", ".html", ".pdf", ".csv")):
             assert filecmp.cmp(new / name, ROOT / "gallery" / name, shallow=False), name
     text = (new / "README.md").read_text(encoding="utf-8")
     assert "](../convgif/gallery_entries.py)" not in text

@@ -172,7 +172,7 @@ class PdfWriter:
         from matplotlib.backends.backend_pdf import PdfPages
 
         self.fp, self.header, self.count = fp, header, 0
-        self._settings = matplotlib.rc_context({"pdf.fonttype": 42, "pdf.compression": 6})
+        self._settings = matplotlib.rc_context({"pdf.fonttype": 42, "pdf.compression": 9})
         self._settings.__enter__()
         self._buffer = io.BytesIO()  # the PDF's cross-references need a file that seeks
         self.pages = PdfPages(self._buffer, metadata={"Title": header.title, "Creator": "convgif",
