@@ -156,10 +156,22 @@ class VectorCanvas(Canvas):
         self.shapes.append(Picture(box, np.array(indices, dtype=np.uint8)))
 
     def paint(self, box: Box, mask: np.ndarray, indices: np.ndarray) -> None:
-        """A picture painted where ``mask`` holds."""
-        if mask.any():
-            self.shapes.append(Picture(box, np.array(indices, dtype=np.uint8),
-                                       np.array(mask, dtype=bool)))
+        """A picture painted where ``mask`` holds: merged into the picture of ``box`` when
+        that is the last shape over the box (a feature map filling in stays one picture,
+        not one per frame), else a new picture, transparent outside the mask."""
+        if not mask.any():
+            return
+        for position in range(len(self.shapes) - 1, -1, -1):
+            shape = self.shapes[position]
+            if isinstance(shape, Picture) and shape.box == box:
+                merged = np.where(mask, indices, shape.indices).astype(np.uint8)
+                under = None if shape.mask is None else shape.mask | mask
+                self.shapes[position] = Picture(box, merged, under)
+                return
+            if meets(bounds(shape), box):
+                break
+        self.shapes.append(Picture(box, np.array(indices, dtype=np.uint8),
+                                   np.array(mask, dtype=bool)))
 
     def _within(self, box: Box, shapes: list[Shape]) -> None:
         kept = tuple(shape for shape in shapes if meets(bounds(shape), box))

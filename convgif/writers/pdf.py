@@ -1,156 +1,165 @@
-"""PDF: every frame a page of vector graphics, through matplotlib's PDF backend.
+"""PDF: every frame a page of vector graphics, written directly (no dependency).
 
 A page is the frame's size in points (1 px = 1 pt, so a page and the PNG of the same
-frame have one geometry); cells are rectangles, lines lines, marks paths, text text in
-the frames' font (Pillow's Aileron, embedded as TrueType: selectable and searchable),
-grids drawn as images are images. One frame (``--frame N``) is a one-page PDF; an
-animation is one page per frame, for ``\\includegraphics[page=N]``, Beamer and handouts.
-Same frames, same bytes (no creation date).
+frame share one geometry): cells are filled rectangles, lines stroked lines, marks
+paths, text text in the frames' font (Pillow's Aileron, embedded once as TrueType, with
+WinAnsi encoding: selectable and searchable), grids drawn as images are images. An
+image that several pages show (a photo, a background) is stored once. One frame
+(``--frame N``) is a one-page PDF; an animation is one page per frame, for
+``\\includegraphics[page=N]``, Beamer and handouts. Same frames, same bytes: no dates.
 """
 
 from __future__ import annotations
 
-import io
-import tempfile
-from functools import lru_cache
+import hashlib
+import zlib
+from io import BytesIO
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, ClassVar, cast
+from typing import TYPE_CHECKING, BinaryIO, ClassVar, cast
 
 import numpy as np
+from PIL import ImageFont
 
-from ..draw.vector import Clip, Label, Picture, Rect, Shape, Stroke, Triangle, VectorCanvas
+from ..draw.vector import Clip, Label, Picture, Rect, Shape, Stroke, Triangle
 from ..font import font
 from .svg import vector_frame
 
 if TYPE_CHECKING:
     from . import Header
 
-POINTS = 72  # px per inch: a pixel is a point
+EM = 1000  # the font's widths are given per 1000 units of its size
+FIRST, LAST = 32, 255  # the WinAnsi codes the font's widths cover
 
 
 def check_timing(duration: int, hold: int, loop: int) -> None:
     """Pages have no timing: anything goes."""
 
 
-@lru_cache(maxsize=1)
-def font_file() -> str:
-    """The frames' font (Pillow's bundled Aileron) as a file matplotlib can embed."""
-    folder = Path(tempfile.mkdtemp(prefix="convgif-font-"))
-    path = folder / "Aileron-Regular.ttf"
-    path.write_bytes(font(12).font_bytes)
-    return str(path)
+def _number(value: float) -> str:
+    """A number as PDF writes it: ``12``, ``12.5``."""
+    return f"{value:.3f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
 
 
-def _rgb(rgb: np.ndarray, index: int) -> tuple[float, float, float]:
-    red, green, blue = (int(v) / 255 for v in rgb[index])
-    return (red, green, blue)
+def _string(text: str) -> bytes:
+    """``text`` as a PDF string in WinAnsi (cp1252) encoding, escaped."""
+    raw = text.encode("cp1252", errors="replace")
+    return b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
+
+
+class _Objects:
+    """The numbered objects of a PDF file, written as they are made."""
+
+    def __init__(self, fp: BinaryIO) -> None:
+        self.fp, self.offsets = fp, cast(list[int], [])
+        self.position = 0
+        self._write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+
+    def _write(self, data: bytes) -> None:
+        self.fp.write(data)
+        self.position += len(data)
+
+    def reserve(self) -> int:
+        """A number for an object written later."""
+        self.offsets.append(-1)
+        return len(self.offsets)
+
+    def write(self, number: int, body: bytes, stream: bytes | None = None) -> int:
+        """Object ``number``: its dictionary (or value) ``body``, and a deflated ``stream``."""
+        self.offsets[number - 1] = self.position
+        if stream is None:
+            self._write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
+        else:
+            packed = zlib.compress(stream, 9)
+            self._write(b"%d 0 obj\n<< %s /Length %d /Filter /FlateDecode >>\nstream\n"
+                        % (number, body, len(packed)) + packed + b"\nendstream\nendobj\n")
+        return number
+
+    def add(self, body: bytes, stream: bytes | None = None) -> int:
+        """A new object."""
+        return self.write(self.reserve(), body, stream)
+
+    def finish(self, root: int, info: int) -> None:
+        """The cross-reference table and the trailer."""
+        start = self.position
+        rows = b"".join(b"%010d 00000 n \n" % offset for offset in self.offsets)
+        self._write(b"xref\n0 %d\n0000000000 65535 f \n%s" % (len(self.offsets) + 1, rows))
+        self._write(b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n"
+                    % (len(self.offsets) + 1, root, info, start))
+
+
+def _font_objects(objects: _Objects) -> int:
+    """The embedded font (TrueType, WinAnsi) and its descriptor; the font's number."""
+    data = font(12).font_bytes
+    sized = ImageFont.truetype(BytesIO(data), EM)
+    ascent, descent = sized.getmetrics()
+    widths = b" ".join(b"%d" % round(sized.getlength(bytes([code]).decode("cp1252", "replace")))
+                       for code in range(FIRST, LAST + 1))
+    file = objects.add(b"/Length1 %d" % len(data), data)
+    descriptor = objects.add(
+        b"<< /Type /FontDescriptor /FontName /Aileron-Regular /Flags 32 "
+        b"/FontBBox [-200 -%d 1400 %d] /ItalicAngle 0 /Ascent %d /Descent -%d "
+        b"/CapHeight 700 /StemV 80 /FontFile2 %d 0 R >>"
+        % (descent, ascent, ascent, descent, file))
+    return objects.add(
+        b"<< /Type /Font /Subtype /TrueType /BaseFont /Aileron-Regular /FirstChar %d "
+        b"/LastChar %d /Widths [%s] /FontDescriptor %d 0 R /Encoding /WinAnsiEncoding >>"
+        % (FIRST, LAST, widths, descriptor))
 
 
 class _Page:
-    """Draws one frame's shapes on a matplotlib figure, in order, clips intersected."""
+    """One frame's content stream and the images it shows."""
 
-    def __init__(self, frame: VectorCanvas, rgb: np.ndarray) -> None:
-        from matplotlib.figure import Figure
-        from matplotlib.font_manager import FontProperties
+    def __init__(self, writer: PdfWriter, height: int) -> None:
+        self.writer, self.height = writer, height
+        self.parts: list[bytes] = []
+        self.images: dict[str, int] = {}
 
-        self.rgb = rgb
-        self.height = frame.height
-        self.figure = Figure(figsize=(frame.width / POINTS, frame.height / POINTS),
-                             dpi=POINTS)
-        self.axes = self.figure.add_axes((0, 0, 1, 1))
-        self.axes.set_axis_off()
-        self.axes.set_xlim(0, frame.width)
-        self.axes.set_ylim(frame.height, 0)
-        self.font = FontProperties(fname=font_file())
-        self.order = 0  # artists' z-order: the order shapes were drawn in
-        self.rects: list[tuple[Rect, Any]] = []
-        self.draw(frame.shapes, None)
-        self.flush()
-        self.axes.set_xlim(0, frame.width)
-        self.axes.set_ylim(frame.height, 0)
+    def colour(self, index: int, operator: bytes) -> bytes:
+        red, green, blue = (int(v) / 255 for v in self.writer.rgb[index])
+        return b"%s %s %s %s" % (_number(round(red, 4)).encode(), _number(round(green, 4)).encode(),
+                                 _number(round(blue, 4)).encode(), operator)
 
-    def clipped(self, artist: Any, box: tuple[int, int, int, int] | None) -> Any:
-        """``artist`` (already on the axes) drawn after every artist before it (matplotlib
-        draws by z-order), inside ``box`` if given."""
-        from matplotlib.transforms import Bbox, TransformedBbox
-
-        self.order += 1
-        artist.set_zorder(self.order)
-        if box is not None:
-            left, top, right, bottom = box
-            artist.set_clip_on(True)
-            artist.set_clip_box(TransformedBbox(Bbox([[left, top], [right, bottom]]),
-                                                self.axes.transData))
-        return artist
-
-    def flush(self) -> None:
-        """Draw the rectangles gathered so far as one collection (in their order)."""
-        from matplotlib.collections import PolyCollection
-
-        if not self.rects:
-            return
-        box = self.rects[0][1]
-        polygons = [[(r.box[0], r.box[1]), (r.box[2], r.box[1]), (r.box[2], r.box[3]),
-                     (r.box[0], r.box[3])] for r, _ in self.rects]
-        colours = [_rgb(self.rgb, r.colour) for r, _ in self.rects]
-        collection = PolyCollection(polygons, facecolors=colours, edgecolors="none",
-                                    linewidths=0, antialiaseds=False)
-        self.clipped(self.axes.add_collection(collection), box)
-        self.rects = []
-
-    def draw(self, shapes: tuple[Shape, ...] | list[Shape],
-             box: tuple[int, int, int, int] | None) -> None:
-        from matplotlib.lines import Line2D
-        from matplotlib.patches import Polygon
-
+    def draw(self, shapes: list[Shape] | tuple[Shape, ...]) -> None:
         for shape in shapes:
             if isinstance(shape, Rect):
-                if self.rects and self.rects[0][1] != box:
-                    self.flush()
-                self.rects.append((shape, box))
-                continue
-            self.flush()
-            if isinstance(shape, Stroke):
+                left, top, right, bottom = shape.box
+                self.parts.append(self.colour(shape.colour, b"rg") + b" %d %d %d %d re f"
+                                  % (left, top, right - left, bottom - top))
+            elif isinstance(shape, Stroke):
                 half = shape.width / 2
                 (x0, y0), (x1, y1) = shape.start, shape.end
-                self.clipped(self.axes.add_line(Line2D(
-                    [x0 + half, x1 + half], [y0 + half, y1 + half],
-                    linewidth=shape.width, color=_rgb(self.rgb, shape.colour),
-                    solid_capstyle="projecting", antialiased=False)), box)
+                self.parts.append(self.colour(shape.colour, b"RG") + (
+                    f" {shape.width} w 2 J {_number(x0 + half)} {_number(y0 + half)} m "
+                    f"{_number(x1 + half)} {_number(y1 + half)} l S").encode())
             elif isinstance(shape, Triangle):
-                self.clipped(self.axes.add_patch(Polygon(
-                    list(shape.points), closed=True, facecolor=_rgb(self.rgb, shape.colour),
-                    edgecolor="none", linewidth=0, antialiased=False)), box)
+                (a, b), (c, d), (e, f) = shape.points
+                self.parts.append(self.colour(shape.colour, b"rg")
+                                  + b" %d %d m %d %d l %d %d l h f" % (a, b, c, d, e, f))
             elif isinstance(shape, Label):
                 baseline = shape.y + font(shape.size).getmetrics()[0]
-                self.clipped(self.axes.text(
-                    shape.x, baseline, shape.text, fontproperties=self.font,
-                    fontsize=shape.size, color=_rgb(self.rgb, shape.colour),
-                    va="baseline", ha="left"), box)
+                self.parts.append(b"BT " + self.colour(shape.colour, b"rg")
+                                  + b" /F1 %d Tf 1 0 0 -1 %d %d Tm %s Tj ET"
+                                  % (shape.size, shape.x, baseline, _string(shape.text)))
             elif isinstance(shape, Picture):
-                self.picture(shape, box)
+                name = self.writer.image(shape)
+                self.images[name] = self.writer.images[name]
+                left, top, right, bottom = shape.box
+                self.parts.append(b"q %d 0 0 -%d %d %d cm /%s Do Q" % (
+                    right - left, bottom - top, left, bottom, name.encode()))
             elif isinstance(shape, Clip):
-                self.draw(shape.shapes, shape.box if box is None else _meet(box, shape.box))
-        self.flush()
+                left, top, right, bottom = shape.box
+                self.parts.append(b"q %d %d %d %d re W n" % (left, top, right - left,
+                                                             bottom - top))
+                self.draw(shape.shapes)
+                self.parts.append(b"Q")
 
-    def picture(self, shape: Picture, box: tuple[int, int, int, int] | None) -> None:
-        pixels = self.rgb[shape.indices].astype(np.uint8)
-        alpha = (np.full(shape.indices.shape, 255, np.uint8) if shape.mask is None
-                 else np.where(shape.mask, 255, 0).astype(np.uint8))
-        left, top, right, bottom = shape.box
-        image = self.axes.imshow(np.dstack([pixels, alpha]), extent=(left, right, bottom, top),
-                                 interpolation="none", resample=False, aspect="auto")
-        self.clipped(image, box)
-
-
-def _meet(a: tuple[int, int, int, int], b: tuple[int, int, int, int]
-          ) -> tuple[int, int, int, int]:
-    """The part two boxes share."""
-    return (max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3]))
+    def content(self) -> bytes:
+        """The page's content: y flipped so that (0, 0) is its top-left corner."""
+        return b"1 0 0 -1 0 %d cm\n" % self.height + b"\n".join(self.parts)
 
 
 class PdfWriter:
-    """Writes frames as the pages of one PDF."""
+    """Writes frames as the pages of one PDF, as they come."""
 
     extensions: ClassVar[tuple[str, ...]] = (".pdf",)
     mode: ClassVar[str] = "vector"
@@ -159,39 +168,70 @@ class PdfWriter:
 
     @staticmethod
     def missing() -> str | None:
-        """matplotlib is one of convgif's dependencies: nothing to install."""
+        """PDF is written directly: nothing to install."""
         return None
 
     @classmethod
     def open(cls, target: BinaryIO | Path, header: Header) -> PdfWriter:
-        """A writer of ``header.frames`` pages."""
+        """A writer of ``header.frames`` pages on the binary file ``target``."""
         return cls(cast(BinaryIO, target), header)
 
     def __init__(self, fp: BinaryIO, header: Header) -> None:
-        import matplotlib
-        from matplotlib.backends.backend_pdf import PdfPages
+        self.header, self.count, self.rgb = header, 0, header.rgb()
+        self.objects = _Objects(fp)
+        self.pages = self.objects.reserve()
+        self.font = _font_objects(self.objects)
+        self.kids: list[int] = []
+        self.images: dict[str, int] = {}
+        self._made: dict[bytes, str] = {}
 
-        self.fp, self.header, self.count = fp, header, 0
-        self._settings = matplotlib.rc_context({"pdf.fonttype": 42, "pdf.compression": 9})
-        self._settings.__enter__()
-        self._buffer = io.BytesIO()  # the PDF's cross-references need a file that seeks
-        self.pages = PdfPages(self._buffer, metadata={"Title": header.title, "Creator": "convgif",
-                                            "Producer": "convgif", "CreationDate": None})
+    def image(self, picture: Picture) -> str:
+        """The name of the image XObject of ``picture`` (made once per distinct image)."""
+        pixels = self.rgb[picture.indices].astype(np.uint8)
+        key = hashlib.sha256(pixels.tobytes() + (b"" if picture.mask is None else
+                                                 np.packbits(picture.mask).tobytes())
+                             + repr(pixels.shape).encode()).digest()
+        if key in self._made:
+            return self._made[key]
+        height, width = picture.indices.shape
+        mask = b""
+        if picture.mask is not None:
+            alpha = np.where(picture.mask, 255, 0).astype(np.uint8)
+            soft = self.objects.add(b"/Type /XObject /Subtype /Image /Width %d /Height %d "
+                                    b"/ColorSpace /DeviceGray /BitsPerComponent 8"
+                                    % (width, height), alpha.tobytes())
+            mask = b" /SMask %d 0 R" % soft
+        number = self.objects.add(b"/Type /XObject /Subtype /Image /Width %d /Height %d "
+                                  b"/ColorSpace /DeviceRGB /BitsPerComponent 8%s"
+                                  % (width, height, mask), pixels.tobytes())
+        name = f"Im{len(self._made) + 1}"
+        self._made[key], self.images[name] = name, number
+        return name
 
     def add(self, frame: object, text: tuple[str, ...] = ()) -> None:
         """Add the frame (a :class:`~convgif.draw.vector.VectorCanvas`) as a page."""
-        page = _Page(vector_frame(frame), self.header.rgb())
-        self.pages.savefig(page.figure)
+        canvas = vector_frame(frame)
+        page = _Page(self, canvas.height)
+        page.draw(canvas.shapes)
+        content = self.objects.add(b"", page.content())
+        images = b" ".join(b"/%s %d 0 R" % (name.encode(), number)
+                           for name, number in sorted(page.images.items()))
+        self.kids.append(self.objects.add(
+            b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 %d %d] /Contents %d 0 R "
+            b"/Resources << /Font << /F1 %d 0 R >> /XObject << %s >> >> >>"
+            % (self.pages, canvas.width, canvas.height, content, self.font, images)))
         self.count += 1
 
     def close(self) -> None:
-        """Finish the document."""
-        try:
-            self.pages.close()
-            self.fp.write(self._buffer.getvalue())
-        finally:
-            self._settings.__exit__(None, None, None)
+        """The page tree, the catalogue, the document's title and the file's end."""
+        kids = b" ".join(b"%d 0 R" % kid for kid in self.kids)
+        self.objects.write(self.pages, b"<< /Type /Pages /Kids [%s] /Count %d >>"
+                           % (kids, len(self.kids)))
+        root = self.objects.add(b"<< /Type /Catalog /Pages %d 0 R >>" % self.pages)
+        title = _string(self.header.title or "convgif animation")
+        info = self.objects.add(b"<< /Title %s /Creator (convgif) /Producer (convgif) >>"
+                                % title)
+        self.objects.finish(root, info)
 
     def abort(self) -> None:
-        """Let the unfinished document go."""
-        self._settings.__exit__(None, None, None)
+        """Nothing to release: the file is only bytes written so far."""
