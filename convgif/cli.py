@@ -145,8 +145,10 @@ def layer_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--layer", "kind", type=click.Choice(list(KINDS)), default="conv2d",
         show_default=True,
-        help="The layer kind. The defaults shown are conv2d's (the article's headline "
-             "layer); another kind starts from its own (README).")(command)
+        help="The layer kind. Without layer flags, its example layer (conv2d: the "
+             "article's headline, nn.Conv2d(3, 2, kernel_size=3, stride=2, padding=1, "
+             "dilation=2) on a (3, 7, 7) input); with any, flags not given take PyTorch's "
+             "defaults (shown; channels, kernel and size: conv2d's shown).")(command)
 
 
 def _given(names: tuple[str, ...]) -> set[str]:
@@ -157,6 +159,7 @@ def _given(names: tuple[str, ...]) -> set[str]:
 
 
 value_options = flag_options(VALUE_FLAGS)
+INPUT_FIELDS = ("input", "normalize", "input_layout")  # how an input is read: shape's too
 
 
 def _layer(arguments: dict[str, Any], given: set[str] | None = None) -> WindowLayer:
@@ -186,12 +189,10 @@ def _layer(arguments: dict[str, Any], given: set[str] | None = None) -> WindowLa
                                 else None, values["output_size"])
 
 
-def _layer_and_values(arguments: dict[str, Any], values: dict[str, Any]
-                      ) -> tuple[WindowLayer, Values | None]:
-    """The layer and its values from the options; ``--input`` sets the channels and size
-    the command line does not give."""
+def _layer_of_input(arguments: dict[str, Any], values: dict[str, Any]) -> WindowLayer:
+    """The layer from the options; ``--input`` (read into ``values["input"]``) sets the
+    channels and size the command line does not give."""
     given = _given(LAYER_FIELDS)
-    picture = is_picture(values["input"]) and values["normalize"] is None  # pixels 0..255
     if values["input"] is not None:
         line = arguments["torch_line"]
         kind = parse_torch(line).kind if line else KINDS[arguments["kind"]]
@@ -204,7 +205,14 @@ def _layer_and_values(arguments: dict[str, Any], values: dict[str, Any]
             values.pop("normalize"), values.pop("input_layout"))
         arguments.update(fitted)
         given |= {"in_channels", "input_size"}
-    spec = _layer(arguments, given)
+    return _layer(arguments, given)
+
+
+def _layer_and_values(arguments: dict[str, Any], values: dict[str, Any]
+                      ) -> tuple[WindowLayer, Values | None]:
+    """The layer and its values from the options."""
+    picture = is_picture(values["input"]) and values["normalize"] is None  # pixels 0..255
+    spec = _layer_of_input(arguments, values)
     numbers = values_for(spec, **values)
     return spec, replace(numbers, picture=True) if numbers is not None and picture else numbers
 
@@ -228,10 +236,11 @@ def cli() -> None:
 
 @cli.command()
 @layer_options
+@flag_options(tuple(flag for flag in VALUE_FLAGS if flag.field in INPUT_FIELDS))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def shape(as_json: bool, **layer: Any) -> None:
+def shape(as_json: bool, **arguments: Any) -> None:
     """Print the output shape (with its formula), parameters, MACs and frame count."""
-    spec = _layer(layer)
+    spec = _layer_of_input(arguments, {name: arguments.pop(name) for name in INPUT_FIELDS})
     if as_json:
         click.echo(json.dumps(spec.summary()))
     else:

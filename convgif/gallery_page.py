@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from .animate import default_name
 from .flags import pair_text
 from .gallery_entries import ALSO, SECTIONS, Animation, Figure, Section
-from .layers import Pool2d, make_layer
+from .layers import Pool2d, layer_arguments
 from .options import FLAGS as OPTION_FLAGS
 from .options import RenderOptions
 from .plots import DEFAULT_PLANS
@@ -23,18 +23,18 @@ def command(animation: Animation, theme: str = "light", format: str = "gif") -> 
     """The ``convgif render ...`` line writing ``animation.file(theme, format)`` in the
     current folder.
 
-    It holds every option that differs from the command's defaults (the headline
-    layer, light theme, output ``<slug>.gif``); a kind other than Conv2d is given
-    as its ``nn.`` line (``--torch``) on its input (``--size``).
+    It holds every option that differs from the command's defaults (no layer flag for
+    the headline layer, else those that differ from PyTorch's defaults, see
+    :func:`convgif.layers.layer_arguments`; light theme, output ``<slug>.gif``); a kind
+    other than Conv2d is given as its ``nn.`` line (``--torch``) on its input (``--size``).
     """
     spec = animation.spec
     words = ["convgif", "render"]
     if spec.kind == "conv2d":
-        default = make_layer("conv2d")
+        arguments = layer_arguments(spec)
         for flag in spec.flags:
-            value = getattr(spec, flag.field)
-            if value != getattr(default, flag.field):
-                words += flag.words(value)
+            if flag.field in arguments:
+                words += flag.words(arguments[flag.field])
     else:  # the layer as PyTorch writes it, on its input
         words += ["--torch", spec.torch_repr()]
         if "input" not in animation.values:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -61,7 +62,7 @@ def test_render_options_reach_the_file(tmp_path: Path, capsys: pytest.CaptureFix
     (["-k", "0"], "'0'"),
     (["-p", "same", "-s", "2"], "stride"),
     (["--size", "20", "-s", "1", "--max-frames", "100", "--every-step"], "max_frames=100"),
-    (["--cell-size", "120", "--size", "64"], "px"),
+    (["--cell-size", "120", "--size", "64", "-s", "2"], "px"),
     (["--cell-size", "2"], "cell_size=2"),
     (["--theme", "sepia"], "sepia"),
     (["--duration", "-5"], "duration=-5"),
@@ -95,3 +96,33 @@ def test_render_to_a_folder_is_one_line(tmp_path: Path, capsys: pytest.CaptureFi
                                         ) -> None:
     (tmp_path / "x.gif").mkdir()
     assert "folder" in fails(["render", "-o", str(tmp_path / "x.gif")], capsys)
+
+
+# -- layer flags not given (issue 23, item 2) --------------------------------------------------
+
+
+def test_layer_flags_given_take_pytorchs_defaults_for_the_rest(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A user who gives layer flags gets nn.Conv2d's defaults for the others (stride 1,
+    padding 0, dilation 1), not the headline's: the Sobel layer of the issue is 3x3 on 5x5."""
+    target = tmp_path / "sobel.gif"
+    main(["render", "--in-channels", "1", "--out-channels", "1", "--size", "5", "--weights",
+          "-1,0,1,-2,0,2,-1,0,1", "-q", "-o", str(target)])
+    assert "(9 frames" in capsys.readouterr().out
+    with Image.open(target) as image:
+        assert image.n_frames == 9
+    main(["shape", "--json", "--input", str(Path(__file__).parents[1] / "examples" / "inputs"
+                                                / "square.png")])
+    summary = json.loads(capsys.readouterr().out)  # --input gives the channels and the size
+    assert (summary["stride"], summary["padding"], summary["dilation"]) == ([1, 1], [0, 0],
+                                                                             [1, 1])
+    main(["shape", "--json"])  # no layer flag: the article's headline layer
+    assert json.loads(capsys.readouterr().out)["torch"] == (
+        "nn.Conv2d(3, 2, kernel_size=3, stride=2, padding=1, dilation=2)")
+
+
+def test_an_error_names_no_value_the_user_did_not_give(capsys: pytest.CaptureFixture[str]
+                                                       ) -> None:
+    line = fails(["render", "--size", "3", "-k", "5", "-p", "0"], capsys)
+    assert "5x5" in line and "3x3" in line  # the kernel the user gave, on the input given
+    assert "(2, 2)" not in line and "dilation 2" not in line and "dilation=2" not in line

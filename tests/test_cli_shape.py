@@ -82,8 +82,7 @@ def test_trace_json_lines() -> None:
     result = CliRunner().invoke(cli, ["trace", "--json", "-g", "1", "--size", "6x5"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    spec = ConvSpec(in_channels=3, out_channels=2, kernel_size=3, input_size=(6, 5),
-                    stride=2, padding=1, dilation=2)
+    spec = ConvSpec(in_channels=3, out_channels=2, kernel_size=3, input_size=(6, 5))
     assert len(lines) == spec.n_steps
     for line, step in zip(lines, trace(spec), strict=True):
         assert json.loads(line) == json.loads(json.dumps(step.to_dict()))
@@ -96,8 +95,8 @@ def test_trace_text() -> None:
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert len(lines) == ConvSpec(in_channels=2, out_channels=4, kernel_size=3, input_size=7,
-                                  stride=2, padding=1, dilation=2, groups=2).n_steps
-    assert lines[0].startswith("step 0: out[0,0,0] out[2,0,0] <- rows 0..4, cols 0..4")
+                                  groups=2).n_steps
+    assert lines[0].startswith("step 0: out[0,0,0] out[2,0,0] <- rows 0..2, cols 0..2")
 
 
 INVALID = [
@@ -109,7 +108,7 @@ INVALID = [
     ["shape", "-k", "0"],
     ["shape", "-s", "-1"],
     ["shape", "-d", "2x"],
-    ["shape", "-p", "same"],
+    ["shape", "-p", "same", "-s", "2"],
     ["shape", "-p", "-1"],
     ["shape", "-p", "full"],
     ["shape", "-p", "7", "--padding-mode", "reflect"],

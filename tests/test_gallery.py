@@ -148,10 +148,11 @@ def test_commands_name_only_what_differs_from_the_defaults() -> None:
     assert gallery_page.command(by_slug[HEADLINE]) == "convgif render --hold 1500"
     assert gallery_page.command(by_slug[HEADLINE], "dark") == (
         f"convgif render --hold 1500 --theme dark -o {HEADLINE}-dark.gif")
+    # Layer flags given: the others take PyTorch's defaults (stride 1, padding 0, dilation 1).
     assert gallery_page.command(by_slug["in3x7x9_out2x3x8_k5x2_p0_s1_d1_g1"]) == (
-        "convgif render --size 7x9 -k 5x2 -s 1 -p 0 -d 1 --hold 1500")
+        "convgif render --size 7x9 -k 5x2 --hold 1500")
     assert gallery_page.command(by_slug["in2x9x9_out1x5x9_k3_p2_s1_d4x2_g1"]) == (
-        "convgif render --in-channels 2 --size 9 --out-channels 1 -s 1 -p 2 -d 4x2 --hold 1500")
+        "convgif render --in-channels 2 --size 9 --out-channels 1 -p 2 -d 4x2 --hold 1500")
     headline_values = next(a for a in value_animations() if a.spec.slug == HEADLINE)
     assert gallery_page.command(headline_values) == (
         "convgif render --hold 1500 --values")

@@ -206,7 +206,7 @@ def test_awkward_paths_are_written(name: str, tmp_path: Path,
     code, out, err = run(["render", "--size", "4", "-o", str(target)], capsys)
     assert (code, err) == (0, "")
     assert str(target) in out
-    assert gif_frames(target) == convgif.Conv2d(3, 2, 3, 4, 2, 1, 2).n_steps
+    assert gif_frames(target) == convgif.Conv2d(3, 2, 3, 4).n_steps
     assert not leftovers(tmp_path)
 
 

@@ -23,7 +23,7 @@ from PIL import Image
 import convgif
 from convgif.cli import cli, main
 from convgif.draw import Painter
-from convgif.layers import SpecError, WindowLayer
+from convgif.layers import KINDS, SpecError, WindowLayer, layer_arguments
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -310,3 +310,45 @@ def test_the_legend_names_each_kind_colour_the_frames_use(layer: WindowLayer, va
     painter = Painter.of(layer, {"values": values})
     assert colour in {entry.colour for entry in painter.layout.swatches}
     assert colour in painter.palette.index
+
+
+# -- flags not given (issue 23, item 2) ----------------------------------------------------------
+
+
+def test_make_layer_fills_pytorchs_defaults_once_an_argument_is_given() -> None:
+    assert convgif.make_layer("conv2d") == convgif.Conv2d(3, 2, 3, 7, 2, 1, 2)
+    assert convgif.make_layer("conv2d", kernel_size=5, input_size=9) == convgif.Conv2d(
+        3, 2, 5, 9)
+    assert convgif.make_layer("conv1d", kernel_size=5) == convgif.Conv1d(2, 2, 5, 12)
+    assert convgif.make_layer("conv-transpose2d", in_channels=1) == (
+        convgif.ConvTranspose2d(1, 1, 3, 3))
+    assert convgif.make_layer("max-pool2d", kernel_size=3) == convgif.MaxPool2d(3, 5)
+
+
+def test_every_shown_flag_default_is_the_one_applied() -> None:
+    """What --help shows as a layer flag's default is what a command line that leaves the
+    flag out (and gives another) gets."""
+    from convgif.cli import PADDING, PAIR
+
+    given = convgif.make_layer("conv2d", in_channels=3)
+    for flag in convgif.Conv2d.flags:
+        kind = {"pair": PAIR, "padding": PADDING}.get(flag.kind)
+        default = kind.convert(flag.default, None, None) if kind else flag.default
+        assert convgif.make_layer("conv2d", **{flag.field: default}) == given, flag.field
+
+
+def _declared_layers() -> list[WindowLayer]:
+    from convgif.gallery import entries
+    from convgif.gallery_entries import Animation
+
+    return [entry.spec for entry in entries() if isinstance(entry, Animation)]
+
+
+@pytest.mark.parametrize("layer", [*_declared_layers(),
+                                   *(convgif.make_layer(kind) for kind in KINDS),
+                                   convgif.Conv2d(3, 2, 3, 7)],
+                         ids=lambda layer: layer.slug)
+def test_layer_arguments_give_the_layer_back(layer: WindowLayer) -> None:
+    arguments = layer_arguments(layer)
+    assert convgif.make_layer(layer.kind, **arguments) == layer
+    assert (arguments == {}) == (layer == convgif.make_layer(layer.kind))

@@ -5,7 +5,7 @@ kinds, and :data:`KINDS` maps each kind's command-line name to its class.
 """
 
 from .base import Layer, WindowLayer, window_layer
-from .build import KINDS, TorchLine, layer_from_torch, make_layer, parse_torch
+from .build import KINDS, TorchLine, layer_arguments, layer_from_torch, make_layer, parse_torch
 from .conv1d import Conv1d
 from .conv2d import DEFAULTS, PADDING_MODES, Conv2d, ConvSpec
 from .conv_transpose2d import ConvTranspose2d
@@ -36,6 +36,7 @@ __all__ = [
     "WindowLayer",
     "as_pair",
     "is_int",
+    "layer_arguments",
     "layer_from_torch",
     "make_layer",
     "parse_pair",

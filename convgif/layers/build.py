@@ -1,7 +1,8 @@
 """Layers from what users write: a kind's name and its arguments, or a ``torch.nn`` line.
 
-:func:`make_layer` builds a kind from arguments that may be missing (the kind's
-defaults fill them), refusing arguments the kind does not take.
+:func:`make_layer` builds a kind from arguments that may be missing (none given: the
+kind's example layer; else PyTorch's defaults fill them), refusing arguments the kind
+does not take; :func:`layer_arguments` is its inverse, for command lines.
 :func:`layer_from_torch` reads a line such as ``nn.ConvTranspose2d(2, 1, 3,
 stride=2)`` (``torch.nn.`` and a bare class name too) with :mod:`ast`: only
 literals are taken, nothing is evaluated. It also reads a live ``torch.nn``
@@ -30,11 +31,22 @@ KINDS: dict[str, type[WindowLayer]] = {
 IGNORED = ("device", "dtype")  # torch.nn arguments that change nothing convgif shows
 
 
+def _required(cls: type[WindowLayer]) -> list[str]:
+    """The constructor's arguments without a default (those PyTorch requires, and the
+    input's size)."""
+    return [name for name, parameter in inspect.signature(cls).parameters.items()
+            if parameter.default is inspect.Parameter.empty]
+
+
 def make_layer(kind: str, **arguments: Any) -> WindowLayer:
-    """The layer of kind ``kind`` (a name of :data:`KINDS`) from ``arguments``; those
-    that are None or missing take the kind's defaults. Raises :class:`SpecError`
-    for an unknown kind, an argument the kind does not take, or a layer PyTorch
-    refuses."""
+    """The layer of kind ``kind`` (a name of :data:`KINDS`) from ``arguments``.
+
+    With no argument given (all None or missing), the kind's example layer (its
+    ``defaults``: for conv2d the article's headline layer). Otherwise arguments not
+    given take PyTorch's defaults (the constructor's: stride 1, padding 0, ...), and
+    those PyTorch requires (channels, kernel size) and the input's size take the
+    example's. Raises :class:`SpecError` for an unknown kind, an argument the kind
+    does not take, or a layer PyTorch refuses."""
     if kind not in KINDS:
         raise SpecError(f"layer={kind!r} must be one of {', '.join(KINDS)}")
     cls = KINDS[kind]
@@ -46,8 +58,23 @@ def make_layer(kind: str, **arguments: Any) -> WindowLayer:
                   if foreign[0] in {flag.field for flag in kind_class.flags}]
         where = f" (an argument of {', '.join(owners)})" if owners else ""
         raise SpecError(f"{foreign[0]}={given[foreign[0]]!r} does not apply to {kind}{where}")
-    values = {name: cls.defaults[name] for name in fields if name in cls.defaults}
+    filled = fields if not given else set(_required(cls))
+    values = {name: cls.defaults[name] for name in filled if name in cls.defaults}
     return cls(**{**values, **given})
+
+
+def layer_arguments(layer: WindowLayer) -> dict[str, object]:
+    """The fewest arguments from which :func:`make_layer` builds ``layer`` again, in
+    its kind's flag order: none for the kind's example layer, else those that differ
+    from what :func:`make_layer` fills in (one required argument when none does)."""
+    cls = KINDS[layer.kind]
+    if layer == make_layer(layer.kind):
+        return {}
+    first = _required(cls)[0]
+    filled = make_layer(layer.kind, **{first: cls.defaults[first]})
+    differing = {flag.field: getattr(layer, flag.field) for flag in cls.flags
+                 if getattr(layer, flag.field) != getattr(filled, flag.field)}
+    return differing or {first: getattr(layer, first)}
 
 
 # What print(model) shows before a layer: ``(conv1): `` or ``(0): ``; a dict entry's key.
@@ -225,9 +252,8 @@ def layer_from_torch(layer: Any, input_size: object, in_channels: int | None = N
     elif in_channels is not None and in_channels != arguments.get("in_channels"):
         raise SpecError(f"in_channels={in_channels} disagrees with the layer's "
                         f"{arguments.get('in_channels')}")
-    required = [name for name, parameter in inspect.signature(cls).parameters.items()
-                if parameter.default is inspect.Parameter.empty and name != "input_size"]
-    missing = [name for name in required if name not in arguments]
+    missing = [name for name in _required(cls)
+               if name != "input_size" and name not in arguments]
     if missing:
         raise SpecError(f"torch: nn.{cls.torch_name} needs {', '.join(missing)}")
     return cls(**arguments, input_size=input_size)  # type: ignore[call-arg]

@@ -38,11 +38,21 @@ DEFAULTS: dict[str, object] = {
 }
 
 
+# PyTorch's defaults (Conv2d's constructor's below): what a flag not given takes once any
+# layer flag is given. PyTorch has none for the channels and the kernel size, nor convgif
+# for the input's size: those take the headline's.
+TORCH_DEFAULTS: dict[str, object] = {
+    "stride": 1, "padding": 0, "dilation": 1, "groups": 1, "bias": True,
+    "padding_mode": "zeros",
+}
+
+
 def _flag(field: str, names: tuple[str, ...], kind: str, text: str,
-          metavar: str | None = None, choices: tuple[str, ...] = ()) -> Flag:
-    default = DEFAULTS[field]
+          metavar: str | None = None, choices: tuple[str, ...] = (),
+          show_default: bool = True) -> Flag:
+    default = TORCH_DEFAULTS.get(field, DEFAULTS[field])
     return Flag(field, names, kind, text, pair_text(default) if kind in ("pair", "padding")
-                else default, metavar, choices)
+                else default, metavar, choices, show_default)
 
 
 @dataclass(frozen=True, init=False)
@@ -80,7 +90,9 @@ class Conv2d(WindowLayer):
         _flag("out_channels", ("--out-channels",), "count", "Output channels (C_out)."),
         _flag("kernel_size", ("-k", "--kernel-size"), "pair", "Kernel size: 3, 3,2 or 3x2.",
               "K"),
-        _flag("stride", ("-s", "--stride"), "pair", "Stride: 2, 1,3 or 1x3.", "S"),
+        _flag("stride", ("-s", "--stride"), "pair",
+              "Stride: 2, 1,3 or 1x3 [default: 1; pooling: the kernel size].", "S",
+              show_default=False),
         _flag("padding", ("-p", "--padding"), "padding",
               "Padding: 1, 1,2, 1x2, 'same' or 'valid'.", "P"),
         _flag("dilation", ("-d", "--dilation"), "pair", "Dilation: 2, 4,2 or 4x2.", "D"),
