@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ from PIL import Image
 import convgif
 from convgif.cli import main
 from convgif.draw import Painter
-from convgif.layout.numbers import formula_forms, formula_text, number_text
+from convgif.layout.numbers import ROUNDED, formula_forms, formula_text, number_text
 from convgif.options import RenderOptions
 from convgif.values import values_for
 
@@ -116,7 +117,7 @@ def test_trace_values_match_torch(args: dict[str, Any], dtype: str, seed: int) -
                 reference[out.channel, out.row, out.col], rel=tolerance, abs=tolerance)
 
 
-NUMBER = r"-?\d+(?:\.\d+)?"
+NUMBER = r"-?\d+(?:\.\d+)?(?:e-?\d+)?"
 
 
 @settings(max_examples=40, deadline=None)
@@ -136,7 +137,8 @@ def test_the_formula_is_built_from_the_trace_numbers(args: dict[str, Any], dtype
         head = f"output[{out.channel}, {out.row}, {out.col}] = "
         assert full.startswith(head) and short.startswith(head)
         result = text(step.value(out))
-        assert full.endswith(f" = {result}") and short.endswith(f" = {result}")
+        for form in (full, short):
+            assert form.endswith((f" = {result}", f" = {result}{ROUNDED}"))
         products = re.findall(rf"\(?({NUMBER})\)?\*\(?({NUMBER})\)?", full)
         terms = step.terms(out)
         assert products == [(text(t.input), text(t.weight)) for t in terms]
@@ -428,3 +430,66 @@ def test_numbers_contrast_with_every_tint(theme: str) -> None:
         fill = _luminance(rgb[index])
         ratio = (max(text, fill) + 0.05) / (min(text, fill) + 0.05)
         assert ratio >= 4.0, (theme, index, rgb[index])
+
+
+# -- numbers that do not mislead (issue 23, item 4) ------------------------------------------
+
+
+def test_a_non_zero_number_never_reads_as_zero_and_large_ones_are_compact() -> None:
+    assert number_text(-0.0025, 2, False) == "-0.0025"
+    assert number_text(0.00001234, 2, False) == "1.2e-5"  # shorter than 0.000012
+    assert number_text(0.3, 0, False) == "0.3"
+    assert number_text(1e-30, 2, False) == "1e-30"
+    assert number_text(1e30, 2, True) == "1e30"
+    assert number_text(-1234567.0, 2, True) == "-1.23e6"
+    assert number_text(999999.0, 2, True) == "999999"
+    assert (number_text(0.0, 2, False), number_text(-0.0, 2, False)) == ("0", "0")
+    assert (number_text(-1.25, 2, False), number_text(0.004, 2, False)) == ("-1.25", "0.004")
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=st.floats(allow_nan=False, allow_infinity=False), decimals=st.integers(0, 6),
+       integral=st.booleans())
+def test_any_number_reads_as_itself_in_a_few_characters(value: float, decimals: int,
+                                                        integral: bool) -> None:
+    if integral:
+        value = float(round(value))
+    text = number_text(value, decimals, integral)
+    shown, exact = Decimal(text), Decimal(value)
+    assert len(text) <= 14, text
+    assert (shown == 0) == (value == 0) and (shown < 0) == (value < 0), text
+    if abs(value) >= 1e6:  # three significant digits
+        assert abs(shown - exact) <= abs(exact) * Decimal("0.005"), text
+    elif value != 0 and abs(value) < 0.5 * 10 ** -decimals:  # max(1, decimals) of them
+        assert abs(shown - exact) <= abs(exact) * Decimal(5) / 10 ** max(1, decimals), text
+    else:  # rounded to the places shown
+        places = 0 if integral else decimals
+        assert abs(shown - exact) <= Decimal(5) / 10 ** (places + 1), text
+
+
+def _two_products(weights: list[float]) -> str:
+    """The full formula of a 1x2 kernel over an input of ones."""
+    layer = convgif.Conv2d(1, 1, (1, 2), (1, 2), bias=False)
+    values = values_for(layer, input=np.ones((1, 1, 2)),
+                        weights=np.array(weights).reshape(1, 1, 1, 2))
+    assert values is not None
+    step = next(convgif.trace(layer, values))
+    return formula_forms(step, step.outputs[0], 2)[1]  # every product's value
+
+
+def test_a_formula_whose_rounded_terms_miss_its_result_says_so() -> None:
+    """-0.444 - 0.434 = -0.878: shown as -0.44 - 0.43, which makes -0.87, not -0.88."""
+    assert _two_products([-0.444, -0.434]) == (
+        f"output[0, 0, 0] = (-0.44 - 0.43) = -0.88{ROUNDED}")
+    assert _two_products([-0.5, -0.25]) == "output[0, 0, 0] = (-0.5 - 0.25) = -0.75"
+    assert _two_products([-0.0025, 0.5]) == "output[0, 0, 0] = (-0.0025 + 0.5) = 0.5"
+
+
+def test_a_tiny_weight_is_drawn_as_itself(tmp_path: Path) -> None:
+    """The frames' texts (and the widest number cells make room for) hold -0.0025."""
+    layer = convgif.Conv2d(1, 1, (1, 2), (1, 2), bias=False)
+    painter = Painter.of(layer, {"input": np.ones((1, 1, 2)),
+                                 "weights": np.array([-0.0025, 0.5]).reshape(1, 1, 1, 2)})
+    (_, texts), = painter.frames_with_texts()
+    assert "(1*(-0.0025) + 1*0.5)" in texts[1]
+    assert painter.scene.value_text().widest == "-0.0025"  # type: ignore[attr-defined]
