@@ -6,7 +6,10 @@ arguments and library errors into one-line usage errors (exit code 2).
 
 from __future__ import annotations
 
+import ast
 import json
+import re
+import shlex
 import sys
 import warnings
 from collections.abc import Callable
@@ -20,7 +23,7 @@ from click.core import ParameterSource
 from . import animate
 from .arrays import is_picture
 from .checkpoints import read_tensors, shape_text
-from .flags import Flag
+from .flags import Flag, pair_text
 from .layers import (
     KINDS,
     ConvgifError,
@@ -138,12 +141,12 @@ def layer_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """``--layer``, ``--torch`` and every kind's flags."""
     command = flag_options(LAYER_FLAGS)(command)
     command = click.option(
-        "--torch", "torch_line", metavar="'nn.X(...)'",
+        "--torch", "torch", metavar="'nn.X(...)'",
         help="The layer as PyTorch writes it, e.g. 'nn.ConvTranspose2d(2, 1, 3, stride=2)' "
              "(nn.Conv2d, nn.ConvTranspose2d, nn.MaxPool2d, nn.AvgPool2d, nn.Conv1d; "
              "literals only), on an input of --size (and --in-channels for pooling).")(command)
     return click.option(
-        "--layer", "kind", type=click.Choice(list(KINDS)), default="conv2d",
+        "--layer", "layer", type=click.Choice(list(KINDS)), default="conv2d",
         show_default=True,
         help="The layer kind. Without layer flags, its example layer (conv2d: the "
              "article's headline, nn.Conv2d(3, 2, kernel_size=3, stride=2, padding=1, "
@@ -166,7 +169,7 @@ def _layer(arguments: dict[str, Any], given: set[str] | None = None) -> WindowLa
     """The layer the command line describes (its layer options are popped): ``--torch``'s
     line, else the ``--layer`` kind from the flags given (``given``: those the command
     line gives, by default), its own defaults for the others."""
-    kind, line = arguments.pop("kind"), arguments.pop("torch_line")
+    kind, line = arguments.pop("layer"), arguments.pop("torch")
     values = {name: arguments.pop(name) for name in LAYER_FIELDS}
     given = _given(LAYER_FIELDS) if given is None else given
     if line is None:
@@ -175,18 +178,26 @@ def _layer(arguments: dict[str, Any], given: set[str] | None = None) -> WindowLa
     if extra:
         raise click.UsageError(f"--torch gives the layer: drop --{extra[0].replace('_', '-')} "
                                f"(only --size, --in-channels and --output-size go with it)")
-    parsed = parse_torch(line)
-    kind_class = parsed.kind
-    if kind_class.kind != kind and _given(("kind",)):
-        raise click.UsageError(f"--layer {kind} disagrees with --torch's "
-                               f"nn.{kind_class.torch_name}: drop --layer")
-    if parsed.note:
-        click.echo(f"note: {parsed.note}", err=True)
-    size = values["input_size"] if "input_size" in given else kind_class.defaults["input_size"]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # the note above says it
-        return layer_from_torch(line, size, values["in_channels"] if "in_channels" in given
-                                else None, values["output_size"])
+    try:
+        parsed = parse_torch(line)
+        kind_class = parsed.kind
+        if kind_class.kind != kind and _given(("layer",)):
+            raise click.UsageError(f"--layer {kind} disagrees with --torch's "
+                                   f"nn.{kind_class.torch_name}: drop --layer")
+        if parsed.note:
+            click.echo(f"note: {parsed.note}", err=True)
+        size = values["input_size"] if "input_size" in given else kind_class.defaults[
+            "input_size"]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the note above says it
+            return layer_from_torch(line, size, values["in_channels"] if "in_channels" in given
+                                    else None, values["output_size"])
+    except ConvgifError as error:  # the line's own argument names, as the user typed them
+        params = click.get_current_context().command.params
+        raise click.UsageError(command_line_words(
+            str(error), params,
+            keep=frozenset(LAYER_FIELDS) - {"in_channels", "input_size", "output_size"}
+        )) from None
 
 
 def _layer_of_input(arguments: dict[str, Any], values: dict[str, Any]) -> WindowLayer:
@@ -194,8 +205,8 @@ def _layer_of_input(arguments: dict[str, Any], values: dict[str, Any]) -> Window
     channels and size the command line does not give."""
     given = _given(LAYER_FIELDS)
     if values["input"] is not None:
-        line = arguments["torch_line"]
-        kind = parse_torch(line).kind if line else KINDS[arguments["kind"]]
+        line = arguments["torch"]
+        kind = parse_torch(line).kind if line else KINDS[arguments["layer"]]
         channels = parse_torch(line).arguments.get("in_channels") if line else None
         if channels is not None and "in_channels" not in given:  # the line's own
             arguments["in_channels"] = channels
@@ -217,15 +228,60 @@ def _layer_and_values(arguments: dict[str, Any], values: dict[str, Any]
     return spec, replace(numbers, picture=True) if numbers is not None and picture else numbers
 
 
+# ``name=value`` in a library message: a value is a bracketed or quoted literal, or a word.
+_NAMED = re.compile(r"""\b([a-z][a-z_]*)=(\((?:[^()]|\([^()]*\))*\)|\[[^\]]*\]"""
+                    r"""|'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[^\s,:;()]+)""")
+
+
+def _flag_value(option: click.Option, text: str) -> str:
+    """``option`` with a value as a library message writes it (``(5, 2)``, ``'reflect'``,
+    ``False``), as a command line writes it: ``--kernel-size 5x2``, ``--padding-mode
+    reflect``, ``--no-bias``."""
+    name = max(option.opts, key=len)
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return f"{name} {text}"
+    if isinstance(value, bool) and option.secondary_opts:
+        return name if value else option.secondary_opts[0]
+    if isinstance(value, (tuple, list)) and len(value) == 2:
+        return f"{name} {pair_text(value)}"
+    if isinstance(value, str) and shlex.quote(value) != value:
+        return f"{name} {text}"  # quoted and escaped as the message has it
+    return f"{name} {value}"
+
+
+def command_line_words(message: str, params: list[click.Parameter],
+                       keep: frozenset[str] = frozenset()) -> str:
+    """A library message in the words of the command line: the Python name of each
+    option of ``params`` (but those in ``keep``) becomes the flag that sets it
+    (``max_frames=100`` -> ``--max-frames 100``, a bare ``cell_size`` -> ``--cell-size``)."""
+    options = {param.name: param for param in params if isinstance(param, click.Option)
+               and param.name is not None and param.name not in keep}
+
+    def named(match: re.Match[str]) -> str:
+        option = options.get(match[1])
+        return match[0] if option is None else _flag_value(option, match[2])
+
+    message = _NAMED.sub(named, message)
+    for name, option in options.items():
+        if "_" in name:  # a Python name: never an English word of the message
+            message = re.sub(rf"(?<![-\w]){name}\b", max(option.opts, key=len), message)
+    return message
+
+
 class Commands(click.Group):
-    """The command group: a library error in any command becomes a usage error (exit 2)."""
+    """The command group: a library error in any command becomes a usage error (exit 2)
+    naming the flags the user typed."""
 
     def invoke(self, ctx: click.Context) -> Any:
         """Run the command, turning a :class:`ConvgifError` into a one-line usage error."""
         try:
             return super().invoke(ctx)
         except ConvgifError as error:
-            raise click.UsageError(str(error)) from None
+            command = self.get_command(ctx, ctx.invoked_subcommand or "")
+            params = command.params if command is not None else []
+            raise click.UsageError(command_line_words(str(error), params)) from None
 
 
 @click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})

@@ -121,10 +121,11 @@ class Step:
         return float(_number(self.values.output[output.channel, output.row, output.col]))
 
     def describe(self) -> str:
-        """One line: the output cells and the window they read (padded coordinates)."""
+        """One line for people: the step counted from 1 (as frames are; :attr:`index`
+        counts from 0), the output cells and the window they read (padded coordinates)."""
         cells = " ".join(f"out[{o.channel},{o.row},{o.col}]" for o in self.outputs)
         top, left, bottom, right = self.window
-        return (f"step {self.index}: {cells} <- rows {top}..{bottom - 1}, "
+        return (f"step {self.index + 1}: {cells} <- rows {top}..{bottom - 1}, "
                 f"cols {left}..{right - 1} (padded)")
 
     def to_dict(self) -> dict[str, object]:

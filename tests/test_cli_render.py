@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from convgif import ConvSpec
+from convgif import ConvSpec, OptionError
 from convgif.cli import main
 
 HEADLINE_FILE = "in3x7x7_out2x3x3_k3_p1_s2_d2_g1.gif"
@@ -57,19 +57,19 @@ def test_render_options_reach_the_file(tmp_path: Path, capsys: pytest.CaptureFix
 
 
 @pytest.mark.parametrize(("argv", "words"), [
-    (["--in-channels", "3", "-g", "2"], "groups=2"),
-    (["--size", "3", "-k", "5", "-p", "0", "-d", "1"], "kernel_size"),
+    (["--in-channels", "3", "-g", "2"], "--groups 2"),
+    (["--size", "3", "-k", "5", "-p", "0", "-d", "1"], "--kernel-size 5"),
     (["-k", "0"], "'0'"),
     (["-p", "same", "-s", "2"], "stride"),
-    (["--size", "20", "-s", "1", "--max-frames", "100", "--every-step"], "max_frames=100"),
+    (["--size", "20", "-s", "1", "--max-frames", "100", "--every-step"], "--max-frames 100"),
     (["--cell-size", "120", "--size", "64", "-s", "2"], "px"),
-    (["--cell-size", "2"], "cell_size=2"),
+    (["--cell-size", "2"], "--cell-size 2"),
     (["--theme", "sepia"], "sepia"),
-    (["--duration", "-5"], "duration=-5"),
+    (["--duration", "-5"], "--duration -5"),
     (["--duration", "fast"], "fast"),
-    (["--hold", "-1"], "hold=-1"),
-    (["--loop", "-1"], "loop=-1"),
-    (["--loop", "70000"], "loop=70000"),
+    (["--hold", "-1"], "--hold -1"),
+    (["--loop", "-1"], "--loop -1"),
+    (["--loop", "70000"], "--loop 70000"),
     (["--loop", "often"], "often"),
     (["-o", "/proc/convgif-test/x.gif"], "cannot be written"),
     (["-o", "out.bmp"], ".gif, .webp, .png"),
@@ -126,3 +126,62 @@ def test_an_error_names_no_value_the_user_did_not_give(capsys: pytest.CaptureFix
     line = fails(["render", "--size", "3", "-k", "5", "-p", "0"], capsys)
     assert "5x5" in line and "3x3" in line  # the kernel the user gave, on the input given
     assert "(2, 2)" not in line and "dilation 2" not in line and "dilation=2" not in line
+
+
+# -- words (issue 23, item 9) ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("argv", "words", "python"), [
+    (["--size", "20", "--max-frames", "100", "--every-step"],
+     ["--max-frames 100", "raise --max-frames"], "max_frames"),
+    (["--cell-size", "2"], ["--cell-size 2 must be"], "cell_size"),
+    (["--bias-values", "1,0", "--no-bias"], ["--bias-values are given", "--no-bias"],
+     "bias_values"),
+    (["--in-channels", "3", "-g", "2"], ["--groups 2 must divide --in-channels 3"], "groups="),
+    (["-p", "2", "--padding-mode", "reflect", "--size", "2"],
+     ["--padding 2", "--padding-mode reflect"], "padding_mode"),
+    (["--size", "3", "-k", "5x3", "-d", "1x2"],
+     ["--kernel-size 5x3 with --dilation 1x2", "--size 3, --padding 0"], "kernel_size"),
+    (["--loop", "-1"], ["--loop -1 must be"], "loop="),
+])
+def test_command_line_errors_name_the_flags_typed(argv: list[str], words: list[str],
+                                                  python: str, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    line = fails(["render", "-q", *argv], capsys)
+    assert all(word in line for word in words), line
+    assert python not in line and "=" not in line.split("error: ", 1)[1], line
+
+
+def test_the_python_api_keeps_python_names(tmp_path: Path) -> None:
+    import convgif
+
+    with pytest.raises(convgif.OptionError, match=r"more than max_frames=100: raise max_frames"):
+        convgif.render(ConvSpec(3, 2, 3, 20), tmp_path / "x.gif", max_frames=100,
+                       every_step=True)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("argv", [
+    ["--size", "120", "-s", "4", "--cell-size", "40"],  # too large at 40 px: 10 fits
+    ["--size", "250", "-s", "8", "--cell-size", "10"],  # 5 fits, above the smallest (4)
+    ["--size", "60", "-s", "3", "--cell-size", "16", "--scale", "4"],  # 4 fits at scale 4
+])
+def test_the_canvas_error_advises_a_cell_size_that_is_allowed_and_fits(
+        argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    import re
+
+    from convgif.draw import Painter
+    from convgif.options import MIN_CELL
+
+    line = fails(["render", "-q", *argv], capsys)
+    advice = re.search(r"set (?:--scale (\d+) \(now \d+\) and )?--cell-size (\d+) or less", line)
+    assert advice is not None, line
+    flags = dict(zip(argv[::2], argv[1::2], strict=True))
+    scale, cell = int(advice[1] or flags.get("--scale", 1)), int(advice[2])
+    assert cell >= MIN_CELL
+    layer = ConvSpec(3, 2, 3, int(flags["--size"]), stride=int(flags["-s"]))
+    Painter.of(layer, {"cell_size": cell, "scale": scale})  # fits
+    with pytest.raises(OptionError, match="canvas"):
+        Painter.of(layer, {"cell_size": cell + 1, "scale": scale})  # the largest that does

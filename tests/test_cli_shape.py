@@ -96,7 +96,9 @@ def test_trace_text() -> None:
     lines = result.output.splitlines()
     assert len(lines) == ConvSpec(in_channels=2, out_channels=4, kernel_size=3, input_size=7,
                                   groups=2).n_steps
-    assert lines[0].startswith("step 0: out[0,0,0] out[2,0,0] <- rows 0..2, cols 0..2")
+    # Counted from 1, as frames are (the JSON's "index" counts from 0).
+    assert lines[0].startswith("step 1: out[0,0,0] out[2,0,0] <- rows 0..2, cols 0..2")
+    assert lines[-1].startswith(f"step {len(lines)}: ")
 
 
 INVALID = [

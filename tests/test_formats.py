@@ -146,8 +146,8 @@ def test_mp4_without_the_extra_names_it(tmp_path: Path, monkeypatch: pytest.Monk
 
 @pytest.mark.parametrize(("argv", "words"), [
     (["-o", "x.bmp"], "must end in"),
-    (["-o", "x.webp", "--duration", "0"], "duration=0"),
-    (["-o", "x.png", "--hold", "70000"], "hold=70000"),
+    (["-o", "x.webp", "--duration", "0"], "--duration 0"),
+    (["-o", "x.png", "--hold", "70000"], "--hold 70000"),
 ])
 def test_bad_format_input_is_one_line(argv: list[str], words: str, tmp_path: Path,
                                       monkeypatch: pytest.MonkeyPatch,

@@ -199,11 +199,11 @@ def test_torch_refuses_in_one_line(line: str, words: str, tmp_path: Path,
 @pytest.mark.parametrize(("args", "words"), [
     (["--output-padding", "1"], "does not apply to conv2d"),
     (["--layer", "max-pool2d", "--out-channels", "2"], "does not apply to max-pool2d"),
-    (["--layer", "avg-pool2d", "-d", "2"], "dilation=2 does not apply to avg-pool2d"),
-    (["--layer", "conv1d", "--size", "3x4"], "input_size=(3, 4) must be an integer"),
+    (["--layer", "avg-pool2d", "-d", "2"], "--dilation 2 does not apply to avg-pool2d"),
+    (["--layer", "conv1d", "--size", "3x4"], "--size 3x4 must be an integer"),
     (["--torch", "nn.Conv2d(3, 2, 3)", "-k", "5"], "drop --kernel-size"),
     (["--layer", "conv1d", "--torch", "nn.Conv2d(3, 2, 3)"], "disagrees"),
-    (["--layer", "conv-transpose2d", "-p", "same"], "padding='same'"),
+    (["--layer", "conv-transpose2d", "-p", "same"], "--padding same"),
     (["--layer", "max-pool2d", "--padding-mode", "reflect"], "does not apply to max-pool2d"),
 ])
 def test_layer_flags_refuse_what_the_kind_does_not_take(

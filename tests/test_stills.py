@@ -80,7 +80,7 @@ def test_stills_default_names_come_from_the_slug(tmp_path: Path,
     (["--frame", "0"], "out of range"),
     (["--frame", "a:b"], "frame number"),
     (["--frame", "1", "-o", "x.gif"], "must end in .png"),
-    (["--frame", "1", "--scale", "5"], "scale=5"),
+    (["--frame", "1", "--scale", "5"], "--scale 5"),
 ])
 def test_bad_frames_fail_in_one_line_and_write_nothing(
         arguments: list[str], words: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -9,6 +9,7 @@ step's marks on top.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -16,8 +17,8 @@ from PIL import Image
 
 from ..layers import OptionError, WindowLayer, window_layer
 from ..layout import MIN_AUTO_CELL
+from ..options import MIN_CELL, RenderOptions
 from ..options import NAMES as RENDER_NAMES
-from ..options import RenderOptions
 from ..theme import Palette
 from ..trace import Step
 from ..values import NAMES as VALUE_NAMES
@@ -42,18 +43,17 @@ class Painter:
         self.layer = window_layer(layer)
         options.check(layer)
         if scene is None:
-            check_height(layer, options)
+            check_height(layer, options, values)
             scenes = SCENES if values is None else VALUE_SCENES
             scene = scenes[layer.kind](layer, options, values)
         self.scene = scene
         self.values = scene.values  # the image look seeds values when none are given
         self.layout = self.scene.layout
         if max(self.layout.width, self.layout.height) > MAX_SIDE:
-            scale = f" or scale (now {options.scale})" if options.scale > 1 else ""
+            now = options.cell_size or self.layout.cell // options.scale
             raise OptionError(
                 f"the canvas would be {self.layout.width}x{self.layout.height} px, more than "
-                f"{MAX_SIDE} px on a side: lower cell_size (now "
-                f"{self.layout.cell // options.scale}){scale}")
+                f"{MAX_SIDE} px on a side: {_advice(layer, options, self.values, now)}")
         self.schedule = self.scene.schedule
         self.palette = self.scene.palette
         self.background = self.scene.background(blank)
@@ -128,14 +128,48 @@ class Painter:
         return frame
 
 
-def check_height(layer: WindowLayer, options: RenderOptions) -> None:
-    """Refuse a layer whose input channels, stacked, cannot fit a canvas at any cell size."""
+def _too_tall(layer: WindowLayer, options: RenderOptions) -> str | None:
+    """Why ``layer``'s input channels, stacked, cannot fit a canvas, or None."""
     cell = (options.cell_size or MIN_AUTO_CELL) * options.scale
-    tallest = layer.in_channels * (layer.padded_size[0] * cell + options.scale)
-    if tallest > MAX_SIDE:
-        raise OptionError(
-            f"the canvas would be more than {MAX_SIDE} px tall: in_channels="
+    if layer.in_channels * (layer.padded_size[0] * cell + options.scale) <= MAX_SIDE:
+        return None
+    return (f"the canvas would be more than {MAX_SIDE} px tall: in_channels="
             f"{layer.in_channels} grids of {layer.padded_size[0]} rows of {cell} px")
+
+
+def check_height(layer: WindowLayer, options: RenderOptions, values: Values | None) -> None:
+    """Refuse a layer whose input channels, stacked, cannot fit a canvas at this cell size,
+    advising one that fits."""
+    problem = _too_tall(layer, options)
+    if problem is not None:
+        now = options.cell_size or MIN_AUTO_CELL
+        raise OptionError(f"{problem}: {_advice(layer, options, values, now)}")
+
+
+def _fits(layer: WindowLayer, options: RenderOptions, values: Values | None) -> bool:
+    """Whether the canvas of ``layer`` with ``options`` (a cell size given) fits."""
+    if _too_tall(layer, options) is not None:
+        return False
+    layout = choose_scene(layer, options, values, {}).layout
+    return max(layout.width, layout.height) <= MAX_SIDE
+
+
+def _advice(layer: WindowLayer, options: RenderOptions, values: Values | None,
+            now: int) -> str:
+    """What makes the canvas fit: the largest cell size that does (from ``now``, the one
+    in use, down to :data:`~convgif.options.MIN_CELL`), at this scale or else the
+    largest lower one; else a smaller layer."""
+    tries = [(scale, cell) for scale in range(options.scale, 0, -1)
+             for cell in range(now - (scale == options.scale), MIN_CELL - 1, -1)]
+    fitting = next(((scale, cell) for scale, cell in tries
+                    if _fits(layer, replace(options, scale=scale, cell_size=cell), values)),
+                   None)
+    if fitting is None:
+        return (f"no cell size fits (the smallest is cell_size={MIN_CELL}): use a smaller "
+                f"input, fewer channels or a larger stride")
+    scale, cell = fitting
+    lower = "" if scale == options.scale else f"scale={scale} (now {options.scale}) and "
+    return f"set {lower}cell_size={cell} or less (now {now})"
 
 
 def frames(layer: WindowLayer, **options: Any) -> Iterator[Image.Image]:
