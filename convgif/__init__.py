@@ -13,7 +13,8 @@ stream); :func:`stills` writes chosen frames as PNG images.
 layer's :class:`Values` (input, weights, bias, the engine's outputs) and
 :func:`read_input` reads an input from an image (resized and normalised as
 torchvision does), a tensor file or an array; :func:`read_tensors` lists a
-checkpoint's tensors (``.pt``, ``.safetensors``, ``.npz``). In Jupyter,
+checkpoint's tensors (``.pt``, ``.safetensors``, ``.npz``); :func:`kernel` and
+:func:`named_weights` give the classic kernels by name (:data:`KERNELS`). In Jupyter,
 :func:`show` displays an animation inline, and layers display their summary;
 :func:`values_from_torch` takes a live module's weights as the values, and
 :func:`from_model` a layer of a real model on what it receives from a real input.
@@ -25,6 +26,7 @@ from .capture import ModelLayer, from_model
 from .checkpoints import read_tensors
 from .draw import frames
 from .engine import avg_pool2d, conv1d, conv2d, conv_transpose2d, max_pool2d
+from .kernels import KERNELS, kernel, named_weights
 from .layers import (
     AvgPool2d,
     Conv1d,
@@ -45,6 +47,7 @@ from .trace import OutputCell, Read, Step, Tap, Term, trace
 from .values import ValueOptions, Values, fit_input, values_for, values_from_torch
 
 __all__ = [
+    "KERNELS",
     "AvgPool2d",
     "Conv1d",
     "Conv2d",
@@ -74,9 +77,11 @@ __all__ = [
     "frame_indices",
     "frames",
     "from_model",
+    "kernel",
     "layer_from_torch",
     "make_layer",
     "max_pool2d",
+    "named_weights",
     "read_input",
     "read_tensors",
     "render",

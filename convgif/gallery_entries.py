@@ -289,7 +289,7 @@ SECTIONS: tuple[Section, ...] = (
             "its right edge with large negative ones and flat areas with 0. The formula "
             "under the grids is each output's sum, product by product.",
             dict(in_channels=1, input_size=9, out_channels=1, kernel_size=3),
-            values=dict(input="examples/inputs/square.png", weights="-1,0,1,-2,0,2,-1,0,1",
+            values=dict(input="examples/inputs/square.png", weights="sobel-x",
                         bias_values="0"),
             dark=True,
         ),

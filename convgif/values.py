@@ -26,6 +26,7 @@ from .engine import (
     source_indices,
 )
 from .flags import Flag, flag_field
+from .kernels import read_weights
 from .layers import (
     AvgPool2d,
     Conv1d,
@@ -71,10 +72,12 @@ class ValueOptions:
         "first or last.", None, choices=LAYOUTS, show_default=False))
     weights: Source | None = flag_field(None, Flag(
         "weights", ("--weights",), "text",
-        "Weights: a tensor of the layer's weight shape in a .npy, .npz, .pt or "
-        ".safetensors file (FILE:KEY names one, such as model.pt:conv1.weight or "
-        "model.pt:conv1), or its numbers row by row such as -1,0,1,-2,0,2,-1,0,1.", None,
-        "FILE[:KEY]|V,V", show_default=False))
+        "Weights: a kernel's name for every output channel, or one name each (identity, "
+        "box, gaussian, sobel-x, sobel-y, laplacian, sharpen, outline, emboss; README), a "
+        "tensor of the layer's weight shape in a .npy, .npz, .pt or .safetensors file "
+        "(FILE:KEY names one, such as model.pt:conv1.weight or model.pt:conv1), or its "
+        "numbers row by row such as -1,0,1,-2,0,2,-1,0,1.", None, "NAME|FILE[:KEY]|V,V",
+        show_default=False))
     bias_values: Source | None = flag_field(None, Flag(
         "bias_values", ("--bias-values",), "text",
         "Bias values: a tensor of shape (out_channels,) in a tensor file (FILE:KEY, as "
@@ -252,10 +255,7 @@ def values_for(layer: WindowLayer, options: ValueOptions | None = None, **given:
         raise OptionError(f"input has shape {x.shape}, but the layer takes "
                           f"{layer.input_shape}: set in_channels and input_size to match "
                           f"(read_input(..., size=N) resizes and crops an image)")
-    if settings.weights is not None and layer.weight_shape is None:
-        raise OptionError(f"weights are given, but a {layer.torch_name} has none")
-    w = seeded_w if settings.weights is None else read_array(
-        settings.weights, weight_shape, "weights", "weight")
+    w = seeded_w if settings.weights is None else read_weights(settings.weights, layer)
     if settings.bias_values is not None and not layer.n_bias:
         raise OptionError("bias_values are given, but the layer has bias=False")
     b = seeded_b if settings.bias_values is None else read_array(

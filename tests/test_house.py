@@ -331,6 +331,7 @@ HOUSE: list[set[str]] = [
     {"layers"},
     {"options", "checkpoints"},
     {"arrays"},
+    {"kernels"},
     {"engine"},
     {"values"},
     {"capture"},
