@@ -38,8 +38,10 @@ class RenderOptions:
         "hold", ("--hold",), "cell",
         f"Extra time on the last frame in ms [default: 0, or {SPED_HOLD_MS} when frames are "
         "sped up].", None, "MS", show_default=False))
-    loop: int = flag_field(0, Flag("loop", ("--loop",), "int",
-                                "Times the GIF loops; 0 loops forever.", 0, "N"))
+    loop: int = flag_field(0, Flag(
+        "loop", ("--loop",), "int",
+        "Times the animation plays: 1 plays it once, 2 twice...; 0 loops forever. Every "
+        "format (GIF, WebP, APNG, the HTML player) plays it as many times.", 0, "N"))
     cell_size: int | None = flag_field(None, Flag(
         "cell_size", ("--cell-size",), "cell",
         "Side of one cell in px [default: 14, or as large as numbers need with --values; "

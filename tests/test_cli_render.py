@@ -50,7 +50,7 @@ def test_render_options_reach_the_file(tmp_path: Path, capsys: pytest.CaptureFix
     assert str(target) in capsys.readouterr().out
     with Image.open(target) as image:
         assert image.n_frames == 50
-        assert image.info["loop"] == 3
+        assert image.info["loop"] == 2  # plays 3 times: the first, then 2 repeats
         assert image.info["duration"] == 70
         image.seek(49)
         assert image.info["duration"] == 1000

@@ -58,7 +58,7 @@ def test_frames_round_trip_through_pillow(height: int, width: int, entries: int)
     rgb = np.frombuffer(table, np.uint8).reshape(-1, 3)
     with Image.open(io.BytesIO(write(frames, table, duration=40, hold=60, loop=2))) as image:
         assert image.n_frames == len(frames)
-        assert image.info["loop"] == 2
+        assert image.info["loop"] == 1  # plays twice: one repeat after the first play
         for index, frame in enumerate(frames):
             image.seek(index)
             assert image.info["duration"] == (100 if index == len(frames) - 1 else 40)

@@ -29,8 +29,8 @@ class Header:
 
     ``size`` is (width, height) in px, ``palette`` the RGB entries the frames'
     indices refer to (the first is the background), ``duration`` and ``hold``
-    are ms (``hold`` more on the last frame), ``loop`` the times it loops (0:
-    forever), ``frames`` the number of frames that will come and ``title`` what
+    are ms (``hold`` more on the last frame), ``loop`` the times it plays (1:
+    once; 0: forever), ``frames`` the number of frames that will come and ``title`` what
     the animation shows (the layer's caption), for formats with a title.
     """
 

@@ -7,7 +7,9 @@ LZW compresses to almost nothing. The colour table is the frames' palette
 padded to a power of two with one entry to spare, the transparent one; the LZW
 code size follows it (up to 31 colours: 5-bit codes). Pillow's LZW encoder does
 the compression. GIF stores delays in centiseconds: :func:`check_timing` is its
-rule.
+rule. A GIF's loop count (the NETSCAPE block) counts the repeats after the first
+play, as browsers read it: N plays store N - 1, and one play stores no block (a
+count of 0 would loop forever).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
     from . import Header
 
 MAX_DURATION_MS = 655_350  # a GIF delay is 16 bits of centiseconds
+MAX_PLAYS = 65_535  # as WebP's (the GIF's 16-bit count of repeats could hold one more)
 MIN_DURATION_MS = 20  # browsers play shorter delays (0 or 1 centisecond) as 100 ms
 DISPOSE_NONE = 1  # leave the frame in place; the next one draws over it
 
@@ -39,8 +42,8 @@ def check_timing(duration: int, hold: int, loop: int) -> None:
     if hold < 0 or duration + hold > MAX_DURATION_MS:
         raise OptionError(f"hold={hold} ms must be >= 0, with duration + hold at most "
                           f"{MAX_DURATION_MS}")
-    if not 0 <= loop <= 65_535:
-        raise OptionError(f"loop={loop} must be between 0 (forever) and 65535")
+    if not 0 <= loop <= MAX_PLAYS:
+        raise OptionError(f"loop={loop} must be between 0 (forever) and {MAX_PLAYS} plays")
 
 
 def _centiseconds(ms: int) -> int:
@@ -72,7 +75,7 @@ class GifWriter:
     ``palette`` holds 2**n RGB entries; its last index must be unused by the
     frames (it becomes the transparent index). ``duration`` and ``hold`` are in
     ms (a GIF stores centiseconds: they are rounded to 10 ms, halves up); ``loop`` is the
-    NETSCAPE loop count, 0 for forever. Call :meth:`close` after the last frame.
+    times it plays, 0 for forever. Call :meth:`close` after the last frame.
     :meth:`open` takes the frames' own palette instead and makes the table.
     """
 
@@ -107,7 +110,9 @@ class GifWriter:
         width, height = size
         flags = 0x80 | (self.bits - 1) << 4 | (self.bits - 1)  # global table, its size
         fp.write(b"GIF89a" + struct.pack("<HHBBB", width, height, flags, 0, 0) + palette)
-        fp.write(b"!\xff\x0bNETSCAPE2.0\x03\x01" + struct.pack("<H", loop) + b"\0")
+        if loop != 1:  # the repeats after the first play; 0 loops forever
+            repeats = loop - 1 if loop else 0
+            fp.write(b"!\xff\x0bNETSCAPE2.0\x03\x01" + struct.pack("<H", repeats) + b"\0")
 
     def add(self, frame: np.ndarray, text: tuple[str, ...] = ()) -> None:
         """Queue ``frame`` (height x width uint8); the one before it is written now.

@@ -43,7 +43,7 @@ def check_timing(duration: int, hold: int, loop: int) -> None:
         raise OptionError(f"hold={hold} ms must be >= 0, with duration + hold at most "
                           f"{MAX_DURATION_MS}")
     if not 0 <= loop <= 2**31 - 1:
-        raise OptionError(f"loop={loop} must be >= 0 (0: forever)")
+        raise OptionError(f"loop={loop} must be >= 0 plays (0: forever)")
 
 
 def _luminance(rgb: np.ndarray) -> float:

@@ -40,8 +40,8 @@ def check_timing(duration: int, hold: int, loop: int) -> None:
     if hold < 0 or duration + hold > MAX_DURATION_MS:
         raise OptionError(f"hold={hold} ms must be >= 0, with duration + hold at most "
                           f"{MAX_DURATION_MS}")
-    if not 0 <= loop <= 65_535:
-        raise OptionError(f"loop={loop} must be between 0 (forever) and 65535")
+    if not 0 <= loop <= 65_535:  # WebP's loop count is the times it plays
+        raise OptionError(f"loop={loop} must be between 0 (forever) and 65535 plays")
 
 
 class _NextFrame:
