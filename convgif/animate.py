@@ -163,7 +163,7 @@ def render(
     size = (painter.layout.width, painter.layout.height)
     count = len(painter.schedule)
     header = Header(size, painter.palette.rgb, settings.duration, hold, settings.loop, count,
-                    layer.caption)
+                    layer.caption, settings.scale)
     with _opened(target, path, writer_class.needs_path) as out:
         writer = writer_class.open(out.target, header)  # type: ignore[arg-type]
         try:

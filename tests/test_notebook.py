@@ -17,6 +17,7 @@ from PIL import Image
 
 import convgif
 from convgif.layers import OptionError
+from convgif.notebook import INLINE
 
 HEADLINE = convgif.Conv2d(3, 2, 3, 7, 2, 1, 2)
 NOTEBOOK = Path(__file__).resolve().parents[1] / "examples" / "notebook.ipynb"
@@ -39,7 +40,6 @@ def test_show_embeds_the_animation_render_writes(format: str, mime: str, pillow:
     assert shown.data == stream.getvalue()
     assert embedded(shown._repr_html_(), mime) == shown.data
     bundle = shown._repr_mimebundle_()
-    assert base64.b64decode(bundle[mime]) == shown.data
     assert bundle["text/html"] == shown._repr_html_()
     assert f"{HEADLINE.n_steps} frames" in bundle["text/plain"]
     with Image.open(io.BytesIO(shown.data)) as image:
@@ -104,11 +104,41 @@ def test_the_example_notebook_runs_in_a_real_kernel() -> None:
     assert "kernel_size=3" in layer[0]["data"]["text/html"]
     assert "H_out = floor((7 + 2*1 - 2*(3-1) - 1) / 2) + 1 = 3" in layer[0]["data"]["text/html"]
     data = gif[0]["data"]
-    frames = base64.b64decode(data["image/gif"])
+    frames = embedded(data["text/html"], "image/gif")
     with Image.open(io.BytesIO(frames)) as image:
         assert image.n_frames == HEADLINE.n_steps
-    assert embedded(data["text/html"], "image/gif") == frames
+    assert set(data) == {"text/html", "text/plain"}  # the animation stored once
     assert player[0]["data"]["text/html"].startswith("<iframe srcdoc=")
     # The second convolution of a model on the photo: (4, 6, 6) -> (2, 4, 4), 32 steps.
-    with Image.open(io.BytesIO(base64.b64decode(model[-1]["data"]["image/gif"]))) as image:
+    with Image.open(io.BytesIO(embedded(model[-1]["data"]["text/html"], "image/gif"))) as image:
         assert image.n_frames == 2 * 4 * 4
+
+
+# -- once, and sharper not larger (issue 23, item 6) --------------------------------------------
+
+
+@pytest.mark.parametrize("format", ["gif", "webp", "apng", "html"])
+def test_the_notebook_stores_the_animation_once(format: str) -> None:
+    shown = convgif.show(HEADLINE, format=format)
+    bundle = shown._repr_mimebundle_()
+    assert set(bundle) == {"text/html", "text/plain"}
+    encoded = len(base64.b64encode(shown.data))
+    stored = sum(len(text) for text in bundle.values())
+    assert stored < 1.5 * encoded  # once, with its markup (HTML escapes the player's page)
+
+
+@pytest.mark.parametrize("format", ["gif", "webp", "apng", "html"])
+def test_show_at_scale_2_is_sharper_at_the_scale_1_width(format: str) -> None:
+    plain, sharp = convgif.show(HEADLINE, format=format), convgif.show(
+        HEADLINE, format=format, scale=2)
+    assert (sharp.width, sharp.height) == (2 * plain.width, 2 * plain.height)
+    assert sharp.shown == plain.shown == (plain.width, plain.height)
+    markup = sharp._repr_html_()
+    if format == "html":
+        assert f"max-width:{plain.width + 40}px;height:{plain.height + 220}px" in markup
+        page = sharp.data.decode("utf-8")
+        assert f"width: {plain.width}px" in page and f'<canvas width="{sharp.width}"' in page
+    else:
+        assert f'width="{plain.width}" height="{plain.height}"' in markup
+        with Image.open(io.BytesIO(embedded(markup, INLINE[format]))) as image:
+            assert image.size == (sharp.width, sharp.height)

@@ -32,6 +32,9 @@ class Header:
     are ms (``hold`` more on the last frame), ``loop`` the times it plays (1:
     once; 0: forever), ``frames`` the number of frames that will come and ``title`` what
     the animation shows (the layer's caption), for formats with a title.
+    ``scale`` is how many times larger than its layout the frames are drawn
+    (``--scale``): a format with a display size (the HTML player) shows them
+    ``size / scale`` large, sharper on high-density screens.
     """
 
     size: tuple[int, int]
@@ -41,6 +44,7 @@ class Header:
     loop: int
     frames: int
     title: str = ""
+    scale: int = 1
 
     def rgb(self) -> np.ndarray:
         """The palette as an (entries, 3) uint8 array."""

@@ -9,7 +9,11 @@ frames come; the page inflates it with the browser's ``DecompressionStream``
 and paints frames on a canvas, keeping a keyframe every 32 frames for seeking.
 No network, no external script: the file plays from disk and inside an iframe.
 The template, ``player.html``, holds the page; the frames' texts (status and
-formula lines) are shown as real text beside the canvas.
+formula lines) are shown as real text beside the canvas. The canvas is shown at
+the layout's size (a ``--scale 2`` page at half its pixels: sharper on a
+high-density screen), never wider than its column; drawn at its pixel size or
+larger it is crisp (pixelated), shrunk it is smoothed, so thin grid lines and
+digits stay visible.
 """
 
 from __future__ import annotations
@@ -115,7 +119,8 @@ class HtmlWriter:
         self._fields = {
             "title": html.escape(header.title or "convgif animation"),
             "scheme": scheme, "background": background, "ink": ink,
-            "width": str(width), "height": str(height), "width_px": f"{width}px",
+            "width": str(width), "height": str(height),
+            "width_px": f"{width // header.scale}px",  # shown at the layout's size
             "frames": str(header.frames), "duration": str(header.duration),
             "hold": str(header.hold), "loop": str(header.loop),
             "palette": header.palette.hex(),
