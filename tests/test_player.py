@@ -166,3 +166,63 @@ def test_chromium_plays_the_page_inside_an_iframe_and_seeks_past_keyframes(
         shot = browser.screenshot(dict(zip(("x", "y", "width", "height"), box, strict=True)),
                                   tmp_path / "shot.png")
     assert np.array_equal(np.asarray(Image.open(shot).convert("RGB")), expected[40])
+
+
+# -- shrunk smooth, enlarged crisp (issue 23, item 7) ---------------------------------------------
+
+
+def _rendering(browser: Browser, context: int | None = None) -> tuple[str, float]:
+    """The canvas's computed image-rendering and its width on the page (CSS px)."""
+    return tuple(browser.evaluate(
+        "(() => { const c = document.querySelector('canvas'); return "
+        "[getComputedStyle(c).imageRendering, c.getBoundingClientRect().width]; })()",
+        context))  # type: ignore[return-value]
+
+
+def _off_palette(shot: Path, palette: np.ndarray) -> float:
+    """The share of a screenshot's pixels that are no palette colour (blended ones)."""
+    pixels = np.asarray(Image.open(shot).convert("RGB")).reshape(-1, 3)
+    known = (pixels[:, None, :] == palette[None, :, :]).all(axis=2).any(axis=1)
+    return float(1 - known.mean())
+
+
+@needs_chromium
+def test_chromium_smooths_a_shrunk_player_and_keeps_an_enlarged_one_crisp(tmp_path: Path
+                                                                           ) -> None:
+    plain = tmp_path / "player.html"
+    done = convgif.render(HEADLINE, plain, values=True)
+    sharp = tmp_path / "sharp.html"
+    convgif.render(HEADLINE, sharp, values=True, scale=2)
+    palette = Painter.of(HEADLINE, {"values": True}).palette.rgb
+    colours = np.frombuffer(palette, np.uint8).reshape(-1, 3)
+    host = tmp_path / "narrow.html"
+    host.write_text(f'<!DOCTYPE html><body style="margin:0"><iframe src="{plain.name}" '
+                    'width="300" height="900" style="border:0;display:block"></iframe>')
+    ready = "document.querySelector('figure').dataset.state === 'ready'"
+    with Browser() as browser:
+        browser.open(host.as_uri())  # shrunk into a narrow column
+        inside = browser.child_frame()
+        browser.wait_for(ready, inside)
+        browser.evaluate("document.querySelector('[data-action=play]').click()", inside)
+        rendering, width = _rendering(browser, inside)
+        box = browser.evaluate("(() => { const r = document.querySelector('canvas')"
+                               ".getBoundingClientRect(); return [r.x, r.y, r.width, r.height];"
+                               " })()", inside)
+        shrunk = browser.screenshot(dict(zip(("x", "y", "width", "height"), box, strict=True)),
+                                    tmp_path / "shrunk.png")
+        assert width < done.width and rendering == "auto"
+        assert _off_palette(shrunk, colours) > 0.05  # lines and digits blended, not dropped
+
+        browser.page("Emulation.setDeviceMetricsOverride", width=1400, height=1400,
+                     deviceScaleFactor=2, mobile=False)
+        browser.open(plain.as_uri())  # a high-density screen: each pixel drawn 2x2
+        browser.wait_for(ready)
+        assert _rendering(browser) == ("pixelated", done.width)
+        browser.open(sharp.as_uri())  # --scale 2: its pixels at the scale-1 width
+        browser.wait_for(ready)
+        assert _rendering(browser) == ("pixelated", done.width)
+        browser.page("Emulation.setDeviceMetricsOverride", width=1400, height=1400,
+                     deviceScaleFactor=1, mobile=False)
+        browser.open(sharp.as_uri())  # --scale 2 on a plain screen: shown at half its pixels
+        browser.wait_for(ready)
+        assert _rendering(browser) == ("auto", done.width)
