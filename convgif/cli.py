@@ -15,7 +15,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, BinaryIO, NoReturn
 
 import click
 from click.core import ParameterSource
@@ -39,8 +39,11 @@ from .trace import trace
 from .values import FLAGS as VALUE_FLAGS
 from .values import NAMES as VALUE_NAMES
 from .values import Values, fit_input, values_for
+from .writers import WRITERS
 
 EXIT_USAGE = 2
+STDOUT = "-"  # -o -: the animation on standard output
+FORMATS = tuple(extension[1:] for extension in WRITERS)  # --format's names: gif, webp...
 PROGRESS_MIN_FRAMES = 100  # shorter renders finish before a bar would help
 GIF_SITE_LIMIT = 500  # dev.to refuses GIFs of more frames
 
@@ -319,12 +322,16 @@ def trace_command(as_json: bool, **arguments: Any) -> None:
 
 @cli.command()
 @layer_options
-@click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="PATH",
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True),
+              metavar="PATH",
               help="The file to write, its format from the extension: .gif, .webp, "
                    ".png/.apng, .mp4 (pip install 'convgif[video]'), .html (a player "
                    "page), .pdf (a page per frame), .svg (one frame: with --frame); missing "
-                   "folders are created [default: <slug>.gif, <slug>-values.gif with "
-                   "values].")
+                   "folders are created; - writes the animation to standard output, for a "
+                   "pipe [default: <slug>.gif, <slug>-values.gif with values].")
+@click.option("--format", "format", type=click.Choice(FORMATS), metavar="FORMAT",
+              help=f"The animation's format ({', '.join(FORMATS)}) for -o - or without -o; "
+                   "a file's extension names it [default: gif].")
 @click.option("--frame", "frame", multiple=True, metavar="N|A:B",
               help="Write only these frames, as PNG images, or SVG or PDF as -o ends "
                    "(1-based, -1 the last; A:B a range, ends included; repeatable): -o's "
@@ -333,13 +340,25 @@ def trace_command(as_json: bool, **arguments: Any) -> None:
 @flag_options(RENDER_FLAGS)
 @value_options
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
-def render(output: str | None, frame: tuple[str, ...], quiet: bool, **arguments: Any) -> None:
+def render(output: str | None, format: str | None, frame: tuple[str, ...], quiet: bool,
+           **arguments: Any) -> None:
     """Write an animation of the forward pass, one frame per sliding step (GIF, WebP,
     APNG, MP4 or an HTML player), or chosen frames as PNG images."""
     options = {name: arguments.pop(name) for name in RENDER_OPTIONS}
     values = {name: arguments.pop(name) for name in VALUE_NAMES}
+    target = _target(output, format, bool(frame))
     spec, numbers = _layer_and_values(arguments, values)
     hidden = quiet or spec.n_steps < PROGRESS_MIN_FRAMES
+    if output is None and format is not None:
+        output = str(Path(animate.default_name(spec, numbers is not None)).with_suffix(
+            f".{format}"))
+    if target is not None:  # standard output: the report goes to stderr
+        with Progress("rendering", hidden) as bar:
+            done = animate.render(spec, target, format=format or "gif", progress=bar.update,
+                                  values=numbers or False, **options)
+        click.echo(f"standard output ({done.frames} frames, {done.width}x{done.height} px, "
+                   f"{done.bytes:,} bytes)", err=True)
+        return
     if frame:
         with Progress("drawing", hidden) as bar:
             stills = animate.stills(spec, frame, output, progress=bar.update,
@@ -473,6 +492,26 @@ def gallery_command(folder: str, check: bool, remeasure: bool, jobs: int | None,
     for name in result.undeclared:
         click.echo(f"{Path(folder, name)}: not declared (left alone)")
     click.echo(f"{len(result.written)} written, {len(result.unchanged)} unchanged")
+
+
+def _target(output: str | None, format: str | None, frames: bool) -> BinaryIO | None:
+    """Standard output when ``-o -`` asks for it (refused at a terminal), else None;
+    checks that ``--format`` agrees with ``-o``'s extension."""
+    if output != STDOUT:
+        suffix = Path(output or "").suffix.lower()
+        if format is not None and suffix in WRITERS and (
+                WRITERS[suffix] is not WRITERS["." + format]):
+            raise click.UsageError(f"--format {format} disagrees with -o {output}: the "
+                                   f"extension names the format, drop one")
+        return None
+    if frames:
+        raise click.UsageError("--frame writes image files (PNG, SVG, PDF): give -o a file "
+                               "name, not -")
+    stream = click.get_binary_stream("stdout")
+    if stream.isatty():
+        raise click.UsageError("-o - writes binary data to standard output, here a "
+                               "terminal: redirect it to a file or a pipe (-o - | ...)")
+    return stream
 
 
 def _fail(message: str, code: int) -> NoReturn:

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -185,3 +189,67 @@ def test_the_canvas_error_advises_a_cell_size_that_is_allowed_and_fits(
     Painter.of(layer, {"cell_size": cell, "scale": scale})  # fits
     with pytest.raises(OptionError, match="canvas"):
         Painter.of(layer, {"cell_size": cell + 1, "scale": scale})  # the largest that does
+
+
+# -- small gaps (issue 23, item 10) ---------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_shape_takes_an_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    main(["shape", "--input", str(ROOT / "examples" / "inputs" / "square.png")])
+    assert capsys.readouterr().out.startswith("input        (1, 9, 9), padded to 9x9")
+    array = tmp_path / "x.npy"
+    np.save(array, np.zeros((2, 5, 6)))
+    main(["shape", "--json", "--input", str(array), "-k", "3", "-p", "1"])
+    summary = json.loads(capsys.readouterr().out)
+    assert (summary["input_shape"], summary["output_shape"]) == ([2, 5, 6], [2, 5, 6])
+
+
+def _convgif(*args: str, **run: object) -> subprocess.CompletedProcess[bytes]:
+    """``python -m convgif ARGS``, its stdout and stderr captured unless ``run`` says."""
+    streams = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, **run}
+    return subprocess.run([sys.executable, "-m", "convgif", *args], timeout=120,
+                          **streams)  # type: ignore[call-overload]
+
+
+@pytest.mark.parametrize("format", [None, "webp", "html"])
+def test_render_writes_the_animation_to_standard_output(format: str | None,
+                                                        tmp_path: Path) -> None:
+    flags = [] if format is None else ["--format", format]
+    piped = _convgif("render", "-o", "-", *flags, cwd=tmp_path)
+    assert piped.returncode == 0, piped.stderr
+    assert piped.stderr.decode().splitlines() == [
+        f"standard output (18 frames, 527x570 px, {len(piped.stdout):,} bytes)"]
+    written = _convgif("render", *flags, "-q", cwd=tmp_path)  # the default name's format
+    name = written.stdout.decode().split()[0]
+    assert name == f"in3x7x7_out2x3x3_k3_p1_s2_d2_g1.{format or 'gif'}"
+    assert (tmp_path / name).read_bytes() == piped.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]
+
+
+def test_render_refuses_binary_data_to_a_terminal(tmp_path: Path) -> None:
+    pty = pytest.importorskip("pty")
+    terminal, other_end = pty.openpty()
+    try:
+        refused = _convgif("render", "-o", "-", cwd=tmp_path, stdout=other_end)
+    finally:
+        os.close(other_end)
+        os.close(terminal)
+    assert refused.returncode == 2
+    lines = refused.stderr.decode().splitlines()
+    assert len(lines) == 1 and "terminal" in lines[0] and "-o -" in lines[0]
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("argv", "words"), [
+    (["--format", "webp", "-o", "x.gif"], "--format webp disagrees with -o x.gif"),
+    (["--frame", "1", "-o", "-"], "--frame writes image files"),
+    (["--format", "bmp"], "--format"),
+])
+def test_standard_output_and_format_mistakes_are_one_line(
+        argv: list[str], words: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert words in fails(["render", "-q", *argv], capsys)
+    assert list(tmp_path.iterdir()) == []
