@@ -150,6 +150,10 @@ def readme(sections: Sequence[Section] = SECTIONS,
         "times are those of the machine that measured them, kept beside each figure as "
         "`plot-ARGUMENT.csv`: `convgif gallery --remeasure` measures them again.",
         "",
+        "The images of this folder are dedicated to the public domain under "
+        "[CC0 1.0](https://creativecommons.org/publicdomain/zero/1.0/): use them anywhere, "
+        "in papers, slides or Wikimedia Commons, without asking or crediting.",
+        "",
         " · ".join(f"[{section.title}](#{_anchor(section.title)})" for section in sections),
         "",
     ]

@@ -45,7 +45,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("install")
     source = base / "source"
     source.mkdir()
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
         shutil.copy(ROOT / name, source / name)
     shutil.copytree(ROOT / "convgif", source / "convgif",
                     ignore=shutil.ignore_patterns("__pycache__"))
@@ -80,3 +80,26 @@ def test_gallery_runs_from_a_non_editable_install(installed: Path, tmp_path: Pat
     text = (new / "README.md").read_text(encoding="utf-8")
     assert "](../convgif/gallery_entries.py)" not in text
     assert text.replace(gallery.readme(source=None), "") == ""
+
+
+def test_the_installed_package_declares_its_licence(installed: Path) -> None:
+    """Issue 22, item 4: MIT as an SPDX expression, and the LICENSE file in the package."""
+    shown = subprocess.run(
+        [str(installed / "bin" / "python"), "-c",
+         "from importlib.metadata import files, metadata; m = metadata('convgif'); "
+         "print(m['License-Expression']); print(m.get_all('License-File')); "
+         "print([f.read_text().splitlines()[0] for f in files('convgif') "
+         "if f.name == 'LICENSE'])"],
+        capture_output=True, text=True, check=True)
+    assert shown.stdout.splitlines() == ["MIT", "['LICENSE']", "['MIT License']"]
+    assert (ROOT / "LICENSE").read_text().startswith("MIT License\n\nCopyright (c) ")
+
+
+def test_the_readme_and_the_gallery_say_how_the_images_may_be_used() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = " ".join(readme.split("## Using the images\n", 1)[1].split("\n## ", 1)[0].split())
+    assert "What convgif makes from your input is yours" in section
+    assert "CC0 1.0" in section and "CC BY 4.0, because" in section  # chosen, and why
+    assert "[LICENSE](LICENSE)" in section and (ROOT / "LICENSE").is_file()
+    for text in (gallery.readme(), gallery.readme(source=None)):
+        assert "dedicated to the public domain under [CC0 1.0](" in text
