@@ -270,7 +270,9 @@ def command_line_words(message: str, params: list[click.Parameter],
     for name, option in options.items():
         if "_" in name:  # a Python name: never an English word of the message
             message = re.sub(rf"(?<![-\w]){name}\b", max(option.opts, key=len), message)
-    return message
+    # A hint naming a flag the message now names already: "(--input-layout)".
+    return re.sub(r" \((--[a-z-]+)\)", lambda hint: "" if message.count(hint[1]) > 1
+                  else hint[0], message)
 
 
 class Commands(click.Group):

@@ -99,8 +99,11 @@ class ValueOptions:
             raise OptionError(f"values={self.values!r:.40} must be True, False or Values")
         if self.input is None and (self.normalize is not None or
                                    self.input_layout is not None):
-            raise OptionError("normalize and input_layout apply to an input: give input "
-                              "too (--input)")
+            given = [f"{name}={value!r}" for name, value in (
+                ("normalize", self.normalize), ("input_layout", self.input_layout))
+                if value is not None]
+            verb = "apply" if len(given) > 1 else "applies"
+            raise OptionError(f"{' and '.join(given)} {verb} to an input: give input=FILE too")
         return bool(self.values) or any(source is not None for source in
                                   (self.input, self.weights, self.bias_values))
 

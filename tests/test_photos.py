@@ -261,19 +261,21 @@ def test_conv1d_with_its_own_input_agrees_with_torch() -> None:
 @pytest.mark.parametrize(("make", "argv", "words"), [
     ("batch.npy", ["--input", "{d}/batch.npy"], "is a batch of 2: give one item of it"),
     ("ambiguous.npy", ["--input", "{d}/ambiguous.npy"],
-     "could be 3 channels of 5x3 or a 3x5 picture of 3 channels: give input_layout"),
+     "could be 3 channels of 5x3 or a 3x5 picture of 3 channels: give --input-layout chw "
+     "or 'hwc'"),
     ("five.npy", ["--input", "{d}/five.npy"], "must have shape (C, H, W), (H, W) or "
                                                "(H, W, 3|4), not (1, 2, 3, 4, 5)"),
     (None, ["--input", "{photo}", "--normalize", "imagenet", "--in-channels", "1"],
-     "normalize='imagenet' gives 3 means, but input has 1 channel"),
-    (None, ["--input", "{photo}", "--normalize", "0.5"], "normalize='0.5' must be imagenet"),
+     "--normalize imagenet gives 3 means, but input has 1 channel"),
+    (None, ["--input", "{photo}", "--normalize", "0.5"], "--normalize 0.5 must be imagenet"),
     (None, ["--input", "{photo}", "--normalize", "0.5,0"], "each deviation > 0"),
-    (None, ["--normalize", "imagenet"], "normalize and input_layout apply to an input"),
+    (None, ["--normalize", "imagenet"], "--normalize imagenet applies to an input: give "
+                                        "--input FILE too"),
     (None, ["--input", "{photo}", "--in-channels", "2"], "input has 3 channels, but "
-                                                         "in_channels=2"),
+                                                         "--in-channels 2"),
     (None, ["--layer", "conv1d", "--input", "{photo}"], "this layer's input is (C, L)"),
     ("row.npy", ["--layer", "conv1d", "--input", "{d}/row.npy", "--size", "9"],
-     "input has size 10, not the input_size 9"),
+     "input has size 10, not the --size 9"),
     ("grid.npy", ["--layer", "conv1d", "--input", "{d}/grid.npy"],
      "must have shape (C, L) or (L,), not (2, 3, 4, 5)"),
 ])

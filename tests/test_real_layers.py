@@ -240,10 +240,10 @@ def test_command_line_options_of_real_layers(tmp_path: Path) -> None:
     result = runner.invoke(cli, ["render", "--size", "9", "--steps", "2:4", "-o",
                                  str(tmp_path / "b.gif"), "-q"])
     assert result.exit_code == 0 and "(3 frames" in result.output
-    for argv, words in ((["--show-out", "7"], "show_out='7' must name channels from 0 to 1"),
-                        (["--steps", "0:2"], "steps='0:2' must be A:B"),
-                        (["--budget", "0"], "budget=0 must be positive"),
-                        (["--width", "100"], "width=100 px must be at least 200")):
+    for argv, words in ((["--show-out", "7"], "--show-out 7 must name channels from 0 to 1"),
+                        (["--steps", "0:2"], "--steps 0:2 must be A:B"),
+                        (["--budget", "0"], "--budget 0 must be positive"),
+                        (["--width", "100"], "--width 100 px must be at least 200")):
         result = runner.invoke(cli, ["render", *argv, "-o", str(tmp_path / "c.gif")])
         assert result.exit_code == 2 and words in result.output, result.output
         assert not (tmp_path / "c.gif").exists()
