@@ -150,3 +150,17 @@ def test_every_name_is_documented() -> None:
     for name in KERNELS:
         assert f"\n{name} " in module.__doc__  # type: ignore[operator]
         assert name in help_text and f"`{name}`" in readme
+
+
+def test_the_readmes_photo_is_what_its_command_makes(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """README's named kernel on a photo: docs/sobel-photo.png, remade byte for byte."""
+    root = SQUARE.parents[2]
+    readme = (root / "README.md").read_text(encoding="utf-8").replace("\\\n", " ")
+    line = next(line for line in readme.splitlines() if "-o docs/sobel-photo.png" in line)
+    args = line.split()[2:]  # after "convgif render"
+    args[args.index("-o") + 1] = str(tmp_path / "photo.png")
+    monkeypatch.chdir(root)
+    main(["render", *args, "-q"])
+    assert (tmp_path / "photo.png").read_bytes() == (root / "docs" / "sobel-photo.png").read_bytes()
+    assert "](docs/sobel-photo.png)" in readme
