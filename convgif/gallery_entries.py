@@ -434,7 +434,7 @@ SECTIONS += (
             "1): the output is large where the brightness changes from left to right.",
             dict(in_channels=1, out_channels=1, kernel_size=3, input_size=128, padding=1),
             options={**DEFAULT_OPTIONS, "budget": 48},
-            values=dict(input=_PHOTO, weights="-1,0,1,-2,0,2,-1,0,1", bias_values="0"),
+            values=dict(input=_PHOTO, weights="sobel-x", bias_values="0"),
             dark=True),
     ), text="Layers of real networks on a real photo (Grace Hopper, a public-domain photo "
             "that matplotlib ships). Their grids are too big for cells with numbers, so they "
