@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
+from functools import cached_property
+
 import numpy as np
 
-from ..layout import Area, Grid
+from ..layout import Area, Box, Grid
+from ..layout.routes import Route, first_clear
 from ..trace import OutputCell, Step
 from .canvas import Canvas, inset
 from .scene import Scene
@@ -64,22 +68,51 @@ class Conv2dScene(Scene):
                 frame.grid(kernel, c["kernel_active"], c["grid"])
 
     def links(self, frame: Canvas, state: Canvas, step: Step) -> None:
-        """Lines from each footprint to its kernel and on to the output cell; kernels not
-        in use are put back in front of them."""
+        """Lines from each footprint to its kernel and on to the output cell, straight
+        where no other grid is in the way, else round it (:meth:`routes`)."""
         lay, c, s = self.layout, self.colour, self.layout.scale
-        top, left, bottom, right = step.window
         for _, cells, out, kernel in self.linked(step):
-            foot = cells.span_box(top, left, bottom, right)
-            kbox = kernel.box
-            cell = lay.output_grid(out.channel).cell_box(out.row, out.col)
-            # The footprint's right corners to the kernel's left ones, then one line on
-            # from the kernel to the output cell.
-            frame.line((foot[2] + s, foot[1]), (kbox[0] - 2 * s + 1, kbox[1]), c["link"], s)
-            frame.line((foot[2] + s, foot[3] - s), (kbox[0] - 2 * s + 1, kbox[3] - s),
-                 c["link"], s)
-            frame.line((kbox[2], (kbox[1] + kbox[3]) // 2 - s // 2),
-                 (cell[0] - 3 * s + 1, (cell[1] + cell[3]) // 2 - s // 2), c["link"], s)
+            output = lay.output_grid(out.channel)
+            own = (cells.box, kernel.box, output.box)
+            obstacles = [box for box in self.grid_boxes if box not in own]
+            for candidates in self.routes(cells.span_box(*step.window), kernel,
+                                          output.cell_box(out.row, out.col)):
+                route = first_clear(candidates, obstacles)
+                for a, b in itertools.pairwise(route):
+                    frame.line(a, b, c["link"], s)
         self.restore_idle_kernels(frame, state, step)
+
+    @cached_property
+    def grid_boxes(self) -> list[Box]:
+        """Every grid's box: what link lines must not cross."""
+        lay = self.layout
+        return [area.box for area in (*lay.inputs, *lay.outputs)] + [
+            kernel.box for bank in lay.kernels for kernel in bank]
+
+    def routes(self, foot: Box, kernel: Grid, cell: Box) -> list[list[Route]]:
+        """The candidate routes of a step's three lines from one input channel: the
+        footprint's right corners to the kernel's left ones, and the kernel to the output
+        cell. Each is straight first; then round the other kernels of its row through the
+        corridors above and below it, and on beside the output column."""
+        s, kbox = self.layout.scale, kernel.box
+        row = [k.box for bank in self.layout.kernels for k in bank if k.box[1] == kbox[1]]
+        bank_left, bank_right = min(b[0] for b in row), max(b[2] for b in row)
+        above, below = kbox[1] - 4 * s, kbox[3] + 3 * s
+        before, after = bank_left - 4 * s, bank_right + 4 * s
+        out_x = min(area.box[0] for area in self.layout.outputs) - 4 * s
+        top_start, top_end = (foot[2] + s, foot[1]), (kbox[0] - 2 * s + 1, kbox[1])
+        low_start, low_end = (foot[2] + s, foot[3] - s), (kbox[0] - 2 * s + 1, kbox[3] - s)
+        middle = (kbox[1] + kbox[3]) // 2 - s // 2
+        start, end = (kbox[2], middle), (cell[0] - 3 * s + 1, (cell[1] + cell[3]) // 2 - s // 2)
+        rounds = [
+            [start, (kbox[2] + 3 * s, middle), (kbox[2] + 3 * s, level), (after, level), end]
+            for level in (above, below)]
+        return [
+            [[top_start, top_end], [top_start, (before, above), (top_end[0], above), top_end]],
+            [[low_start, low_end], [low_start, (before, below), (low_end[0], below), low_end]],
+            [[start, end], [(kbox[2], kbox[1]), end], [(kbox[2], kbox[3] - s), end], *rounds,
+             *([*r[:-1], (out_x, r[-2][1]), (out_x, end[1]), end] for r in rounds)],
+        ]
 
     def linked(self, step: Step) -> list[tuple[int, Area, OutputCell, Grid]]:
         """Each shown input channel that a shown output cell of ``step`` reads: the
