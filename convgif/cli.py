@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import re
 import shlex
+import signal
 import sys
+import threading
 import warnings
 from collections.abc import Callable
 from dataclasses import replace
@@ -521,8 +524,30 @@ def _fail(message: str, code: int) -> NoReturn:
     sys.exit(code)
 
 
+class Terminated(BaseException):
+    """SIGTERM arrived: raised like KeyboardInterrupt, so that writers clean up."""
+
+
+def _on_sigterm(pid: int) -> Callable[[int, Any], None]:
+    """A SIGTERM handler for process ``pid``: it raises :class:`Terminated` there; a
+    process forked from it (the gallery's workers) dies as it would by default."""
+    def handler(signum: int, frame: Any) -> None:
+        if os.getpid() != pid:
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        raise Terminated
+    return handler
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Run the CLI; every error is one line on stderr and exit code 2, never a traceback."""
+    """Run the CLI; every error is one line on stderr and exit code 2, never a traceback.
+
+    Ctrl-C (SIGINT) and ``kill`` (SIGTERM) stop a command in one line (exit 130 and
+    143) after the writers remove what they were writing.
+    """
+    installed = threading.current_thread() is threading.main_thread()  # only it can
+    previous = signal.signal(signal.SIGTERM, _on_sigterm(os.getpid())) if installed else None
     try:
         cli.main(args=argv, prog_name="convgif", standalone_mode=False)
     except click.exceptions.NoArgsIsHelpError as error:
@@ -535,3 +560,8 @@ def main(argv: list[str] | None = None) -> None:
         _fail(str(error), EXIT_USAGE)
     except KeyboardInterrupt:
         _fail("interrupted", 130)
+    except Terminated:
+        _fail("terminated", 128 + signal.SIGTERM)
+    finally:
+        if installed:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
