@@ -8,6 +8,7 @@ kinds refuse exactly what PyTorch refuses, in both directions.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import warnings
 from pathlib import Path
@@ -336,3 +337,32 @@ def test_golden(case: dict[str, Any]) -> None:
 def test_golden_covers_every_new_function() -> None:
     assert {case["function"] for case in golden_cases()} == {
         "conv_transpose2d", "max_pool2d", "avg_pool2d", "conv1d"}
+
+
+@settings(max_examples=40, deadline=None)
+@given(args=pool_args(), dtype=st.sampled_from([np.int8, np.int16, np.int32, np.int64,
+                                                np.uint8]))
+def test_max_pooling_of_integers_never_picks_the_padding(args: dict[str, Any], dtype: type
+                                                         ) -> None:
+    info = np.iinfo(dtype)
+    rng = np.random.default_rng(args["channels"])
+    low, high = max(info.min, -2**50), min(info.max, 2**50)  # exact in the float reference
+    x = rng.integers(low, high, (args["batch"], args["channels"], *args["size"]),
+                     dtype=dtype, endpoint=True)
+    try:
+        top = convgif.max_pool2d(x, args["kernel"], args["stride"], args["padding"],
+                                 args["dilation"], args["ceil"])
+    except SpecError:
+        return
+    expected = naive_max_pool2d(x.astype(float), args["kernel"], args["stride"],
+                                args["padding"], args["dilation"], args["ceil"])
+    # A window that reads no input cell gives the lowest value of the dtype, as in torch.
+    expected[np.isneginf(expected)] = info.min
+    assert top.dtype == dtype
+    np.testing.assert_array_equal(top, expected.astype(dtype))
+    if importlib.util.find_spec("torch") is not None:
+        import torch
+
+        np.testing.assert_array_equal(top, torch.nn.functional.max_pool2d(
+            torch.from_numpy(x), args["kernel"], args["stride"], args["padding"],
+            args["dilation"], args["ceil"]).numpy())
