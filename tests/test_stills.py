@@ -143,3 +143,60 @@ def test_scale_keeps_frame_count_and_renders_every_format_it_takes(tmp_path: Pat
     assert (done.width, done.height) == (1054, 1140)
     with Image.open(tmp_path / "two.gif") as image:
         assert image.n_frames == HEADLINE.n_steps and image.size == (1054, 1140)
+
+
+def test_stills_come_in_the_order_asked(tmp_path: Path) -> None:
+    expected = rgb_frames(HEADLINE)
+    written = convgif.stills(HEADLINE, [5, 2, -1, "3:4"], tmp_path / "f.png")
+    assert [w.path for w in written] == [tmp_path / f"f-{n:02d}.png" for n in (5, 2, 18, 3, 4)]
+    for done, index in zip(written, (4, 1, 17, 2, 3), strict=True):
+        assert done.path is not None
+        with Image.open(done.path) as image:
+            assert np.array_equal(np.asarray(image.convert("RGB")), expected[index])
+
+
+def test_frames_asked_out_of_order_on_the_command_line(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str]
+                                                        ) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["render", "--frame", "5", "--frame", "2", "-q", "-o", "s.png"]) is None
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(" ")[0] for line in lines] == ["s-05.png", "s-02.png"]
+    expected = rgb_frames(HEADLINE)
+    for name, index in (("s-05.png", 4), ("s-02.png", 1)):
+        with Image.open(tmp_path / name) as image:
+            assert np.array_equal(np.asarray(image.convert("RGB")), expected[index])
+
+
+def ink_extent(frame: np.ndarray, box: tuple[int, int, int, int], painter: Painter
+               ) -> tuple[int, int]:
+    """The width and height of the text drawn inside ``box``."""
+    left, top, right, bottom = box
+    rows, cols = np.nonzero(np.isin(frame[top:bottom, left:right],
+                                    painter.palette.ramps["text"]))
+    assert rows.size, box
+    return int(cols.max() - cols.min() + 1), int(rows.max() - rows.min() + 1)
+
+
+@pytest.mark.parametrize("scale", [2, 3])
+def test_scale_draws_every_text_larger(scale: int) -> None:
+    one, big = (Painter.of(HEADLINE, {"values": True, "scale": s}) for s in (1, scale))
+    assert (big.layout.font_size, big.layout.number_size) == (
+        scale * one.layout.font_size, scale * (one.layout.number_size or 0))
+    small_frame, big_frame = next(one.frames()), next(big.frames())
+
+    def texts(painter: Painter) -> dict[str, tuple[int, int, int, int]]:
+        lay = painter.layout
+        return {"status": lay.slots.status, "formula": lay.slots.formula,
+                "caption": lay.slots.caption, "input number": lay.inputs[0].cell_box(2, 2),
+                "weight": lay.kernels[0][0].cell_box(0, 0)}
+
+    for (name, small_box), big_box in zip(texts(one).items(), texts(big).values(),
+                                          strict=True):
+        small = ink_extent(small_frame, small_box, one)
+        large = ink_extent(big_frame, big_box, big)
+        for a, b in zip(small, large, strict=True):
+            # Drawn at the larger size: about `scale` times the ink (hinting and crisp
+            # numbers make it a little less), not the size of scale 1.
+            assert 0.75 * scale * a <= b <= 1.25 * scale * a + 2, (name, small, large)
