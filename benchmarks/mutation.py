@@ -364,9 +364,12 @@ def run_tests(work: Path, files: tuple[str, ...], timeout: float) -> tuple[bool,
 
 
 def run_ruff(work: Path, file: str) -> bool:
-    """Whether ruff passes the mutated file."""
-    done = subprocess.run([sys.executable, "-m", "ruff", "check", "--quiet", f"convgif/{file}"],
-                          cwd=work, capture_output=True, text=True)
+    """Whether ruff passes the mutated file (a Python file; line length aside: a
+    replacement's length is this table's formatting, not the bug)."""
+    if not file.endswith(".py"):
+        return True
+    done = subprocess.run([sys.executable, "-m", "ruff", "check", "--quiet", "--extend-ignore",
+                           "E501", f"convgif/{file}"], cwd=work, capture_output=True, text=True)
     return done.returncode == 0
 
 
