@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-# 784 frames: a few seconds, long enough to be interrupted mid-way.
+# 784 frames, one per step: a few seconds, long enough to be interrupted mid-way.
 LONG = ["render", "--in-channels", "1", "--out-channels", "1", "--size", "28", "-k", "3",
-        "-p", "1", "-s", "1", "-d", "1", "--max-frames", "1000"]
+        "-p", "1", "-s", "1", "-d", "1", "--max-frames", "1000", "--every-step"]
 TARGETS = {".gif": "out.gif", ".webp": "out.webp", ".png": "out.png", ".html": "out.html",
            **({".mp4": "out.mp4"} if importlib.util.find_spec("imageio_ffmpeg") else {}),
            "stills": "still-784.png"}  # stills: the last of --frame 1:784, never reached

@@ -139,7 +139,8 @@ def expected_caption(drawn: Drawn) -> list[tuple[str, str]]:
               ("S", str(pair(stride)))]
     ceil = [("ceil_mode", "True")] if a["ceil_mode"] else []
     if drawn.name == "MaxPool2d":
-        return [*window, ("D", str(pair(a["dilation"]))), *ceil]
+        return [*window, ("D", str(pair(a["dilation"]))), *ceil,
+                *([("return_indices", "True")] if a["return_indices"] else [])]
     return [*window, *ceil,
             *([("count_include_pad", "False")] if not a["count_include_pad"] else []),
             *([("divisor_override", str(a["divisor_override"]))]
