@@ -96,12 +96,9 @@ def padded_reference(x: np.ndarray, pads: list[tuple[int, int]], mode: str) -> n
 
 
 def input_of(layer: WindowLayer) -> dict[str, Any]:
-    """Values with every input cell's number its own (seeded for a Conv1d, whose (C, L)
-    input arrays the readers do not take yet)."""
-    if isinstance(layer, convgif.Conv1d):
-        return {"values": True, "seed": 3}
-    c, h, w = layer.input_shape
-    return {"input": np.arange(1, c * h * w + 1).reshape(c, h, w)}
+    """Values with every input cell's number its own."""
+    shape = layer.input_shape
+    return {"input": np.arange(1, int(np.prod(shape)) + 1).reshape(shape)}
 
 
 def ink(frame: np.ndarray, box: tuple[int, int, int, int], painter: Painter) -> np.ndarray:
