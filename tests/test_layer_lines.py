@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import importlib.util
 import inspect
+import math
 from typing import Any
 
 import pytest
@@ -181,3 +182,23 @@ def test_every_caption_field_shows_its_own_argument(drawn: Drawn) -> None:
 ])
 def test_printed_lines(layer: Any, line: str) -> None:
     assert layer.torch_repr() == line
+
+
+@settings(max_examples=80, deadline=None)
+@given(drawn=kind_layers())
+def test_counts_are_the_weights_and_the_positions_they_meet(drawn: Drawn) -> None:
+    layer = drawn.layer
+    positions = math.prod(layer.output_shape[1:])
+    if isinstance(layer, convgif.ConvTranspose2d):
+        # Every weight meets every input cell of its input channel once (col2im).
+        assert layer.macs == layer.n_weights * math.prod(drawn.input_size)
+    elif layer.weight_shape is None:  # pooling reads each window's taps, channel by channel
+        window = math.prod(pair(drawn.arguments["kernel_size"]))
+        assert layer.macs == drawn.input_shape[0] * positions * window
+    else:  # every weight meets one input cell per output position
+        assert layer.macs == layer.n_weights * positions
+    if HAS_TORCH:
+        module = torch_module(drawn)
+        weight = getattr(module, "weight", None)
+        assert layer.weight_shape == (None if weight is None else tuple(weight.shape))
+        assert layer.n_params == sum(p.numel() for p in module.parameters())

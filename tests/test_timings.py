@@ -4,8 +4,8 @@ The GIF, WebP and APNG are decoded by Pillow; the HTML player's timings are read
 from its page and then watched in headless Chromium: with the page's timers
 replaced by a recorder, the player is stepped through its whole play, and each
 frame's time (the hold on the last), the number of plays and the speed control
-are what it asked the browser for. (The MP4's packet times are in
-tests/test_formats.py.)
+are what it asked the browser for; its step counter names each step. (The MP4's
+packet times are in tests/test_formats.py.)
 """
 
 from __future__ import annotations
@@ -62,9 +62,11 @@ def test_the_player_page_holds_the_timings(tmp_path: Path) -> None:
 # with the step shown, and runs only when the test says.
 RECORDER = """
 window.__delays = [];
+window.__labels = [];
 window.__next = null;
 window.setTimeout = (callback, ms) => {
   window.__delays.push([Number(document.querySelector('input[type=range]').value), ms]);
+  window.__labels.push(document.querySelector('.step').textContent);
   window.__next = callback;
   return 1;
 };
@@ -92,6 +94,9 @@ def test_the_player_plays_each_frame_for_its_time_and_stops_after_its_loops(
         one_play = [[step, duration] for step in range(1, LAYER.n_steps)] + [
             [LAYER.n_steps, duration + hold]]
         assert played == one_play * (loop + 1)
+        # The step counter says the step shown, 1-based.
+        assert browser.evaluate("window.__labels") == [
+            f"{step} / {LAYER.n_steps}" for step, _ in played]
         assert browser.evaluate("document.querySelector('[data-action=play]').textContent") \
             == "Play"
         # The speed control divides the times.
