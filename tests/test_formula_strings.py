@@ -1,7 +1,8 @@
 """The formula lines, exactly: a table of cases written out by hand.
 
-Negative factors in parentheses, a negative term's sign as the operator, no
-``-0``, integer and fractional averages, divisors with and without padding and
+Negative factors in parentheses, a negative term's sign as the operator, a tiny
+number never shown as ``0`` or ``-0``, rounded terms said so, integer and
+fractional averages, divisors with and without padding and
 overridden, ``-inf`` padding in a maximum, the flipped kernel of a transposed
 convolution, decimals as asked. Each case gives every form, longest first; the
 HTML player's text, which shows the longest form that fits, shows the first.
@@ -39,14 +40,16 @@ CASES: list[tuple[str, WindowLayer, dict[str, Any], int, tuple[int, int], list[s
       HEAD + "-1 + (2 products: -8) = -9"]),
     ("decimals as asked", convgif.Conv2d(1, 1, 1, 1, bias=False),
      {"input": [[[0.1234]]], "weights": [[[[2]]]]}, 3, (0, 0),
-     [HEAD + "(0.123*2) = 0.247", HEAD + "(0.247) = 0.247",
+     # 0.123*2 is 0.246: the rounded factors do not give the result, and the line says so.
+     [HEAD + "(0.123*2) = 0.247 (terms rounded)", HEAD + "(0.247) = 0.247",
       HEAD + "(1 products: 0.247) = 0.247"]),
     ("one decimal", convgif.Conv2d(1, 1, 1, 1, bias=False),
      {"input": [[[0.1234]]], "weights": [[[[2]]]]}, 1, (0, 0),
      [HEAD + "(0.1*2) = 0.2", HEAD + "(0.2) = 0.2", HEAD + "(1 products: 0.2) = 0.2"]),
-    ("no -0", convgif.Conv2d(1, 1, 1, 1, bias=False),
+    ("a tiny number is not zero", convgif.Conv2d(1, 1, 1, 1, bias=False),
      {"input": [[[-0.001]]], "weights": [[[[1]]]]}, 2, (0, 0),
-     [HEAD + "(0*1) = 0", HEAD + "(0) = 0", HEAD + "(1 products: 0) = 0"]),
+     [HEAD + "((-0.001)*1) = -0.001", HEAD + "(-0.001) = -0.001",
+      HEAD + "(1 products: -0.001) = -0.001"]),
     ("an average of integers is not an integer", convgif.AvgPool2d(3, 3),
      {"input": [[[1, 2, 2], [0, 0, 0], [0, 0, 0]]]}, 2, (0, 0),
      [HEAD + "(1 + 2 + 2 + 0 + 0 + 0 + 0 + 0 + 0) / 9 = 0.56",
@@ -126,7 +129,9 @@ def test_the_player_shows_the_formula_as_text(name: str, layer: WindowLayer,
 @pytest.mark.parametrize(("value", "decimals", "integral", "text"), [
     (3.0, 2, True, "3"), (-2.0, 2, True, "-2"), (0.5, 2, False, "0.5"),
     (-1.25, 2, False, "-1.25"), (2 / 3, 2, False, "0.67"), (2 / 3, 4, False, "0.6667"),
-    (1.0, 3, False, "1"), (-0.004, 2, False, "0"), (-0.0, 2, False, "0"), (-0.0, 0, True, "0"),
+    (1.0, 3, False, "1"), (-0.004, 2, False, "-0.004"), (-0.0025, 2, False, "-0.0025"),
+    (1.5e-5, 2, False, "1.5e-5"), (-0.0, 2, False, "0"), (-0.0, 0, True, "0"),
+    (1e30, 2, True, "1e30"), (-1234567.0, 2, False, "-1.23e6"),
     (float("-inf"), 2, False, "-inf"), (float("inf"), 2, True, "inf"),
     (float("nan"), 2, False, "nan"), (1234.5, 0, False, "1234"), (-7.0, 0, False, "-7"),
 ])
