@@ -180,6 +180,29 @@ def render(
     return Rendered(path, writer.count, size[0], size[1], written)
 
 
+def _pages(painter: Painter, indices: list[int], path: Path,
+           progress: ProgressCallback | None) -> Rendered:
+    """Frames ``indices`` of ``painter`` as the pages of one PDF at ``path`` (drawn in
+    their order, written in the order asked), atomically."""
+    if path.is_dir():
+        raise OptionError(f"output={str(path)!r} is a folder, not a file name")
+    drawn: dict[int, tuple[Any, tuple[str, ...]]] = {}
+    for done, index in enumerate(sorted(indices), start=1):  # each builds on the last
+        drawn[index] = painter.canvas(index)
+        if progress is not None:
+            progress(done, len(indices))
+    width, height = painter.layout.width, painter.layout.height
+    with _opened(None, path, False) as out:
+        writer = for_path(path).open(out.target, Header(  # type: ignore[arg-type]
+            (width, height), painter.palette.rgb, 0, 0, 0, len(indices),
+            painter.layer.caption))
+        for index in indices:
+            writer.add(*drawn[index])
+        writer.close()
+        size = out.written()
+    return Rendered(path, len(indices), width, height, size)
+
+
 FrameChoice = int | str | Iterable[int | str]
 STILL_FORMATS = (".png", ".svg", ".pdf")  # what a chosen frame is written as
 _RANGE = re.compile(r"^\s*(-?\d*)\s*:\s*(-?\d*)\s*$")
@@ -258,7 +281,8 @@ def stills(
     **options: Any,
 ) -> list[Rendered]:
     """Write chosen frames of ``layer``'s animation, one file each: PNG images, or vector
-    graphics when ``target`` ends in ``.svg`` or ``.pdf``.
+    graphics when ``target`` ends in ``.svg`` or ``.pdf``; a PDF holds all of them, a
+    page each, in the order asked.
 
     ``frames`` are 1-based frame numbers (``-1``: the last), ranges ``"3:7"``
     (ends included) or a list of them (see :func:`frame_indices`); the files are
@@ -272,6 +296,8 @@ def stills(
     painter = Painter.of(layer, options, canvas=VectorCanvas.blank if vector else None)
     count = len(painter.schedule)
     indices = frame_indices(frames, count)
+    if suffix == ".pdf":
+        return [_pages(painter, indices, Path(cast(str, target)), progress)]
     paths = still_paths(layer, indices, target, painter.values is not None, count)
     wanted = dict(zip(indices, paths, strict=True))
     written: dict[int, Rendered] = {}

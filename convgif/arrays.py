@@ -37,7 +37,7 @@ NORMALIZE: dict[str, tuple[tuple[float, ...], tuple[float, ...]]] = {
 _LUMA = (19595, 38470, 7471)
 
 
-def _plain(data: object) -> object:
+def plain(data: object) -> object:
     """A torch tensor as a NumPy array (any device, no grad; bfloat16 as float32)."""
     if hasattr(data, "detach") and hasattr(data, "numpy"):
         tensor: Any = data.detach().cpu()
@@ -60,7 +60,7 @@ def real_array(name: str, data: object) -> np.ndarray:
     torch tensor is read as its NumPy array.
     """
     try:
-        array = np.asarray(_plain(data))
+        array = np.asarray(plain(data))
     except (TypeError, ValueError) as error:
         raise OptionError(f"{name} must be an array of numbers ({error})") from None
     if array.dtype.kind not in "biuf":

@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from .arrays import plain
 from .layers import KINDS, SpecError, WindowLayer, layer_from_torch
 from .values import Values, values_from_torch
 
@@ -93,7 +94,7 @@ def from_model(model: Any, name: str, example_input: Any, item: int = 0) -> Mode
     batched = received.dim() == dims + 2
     if batched and not 0 <= item < received.shape[0]:
         raise SpecError(f"item={item} is not in the batch of {received.shape[0]}")
-    x = (received[item] if batched else received).cpu().numpy()
+    x = np.asarray(plain(received[item] if batched else received))
     produced = output[0] if isinstance(output, tuple) else output  # return_indices
     size = x.shape[1] if dims == 1 else x.shape[1:]
     layer = layer_from_torch(module, size, in_channels=x.shape[0],

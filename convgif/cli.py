@@ -370,6 +370,8 @@ def render(output: str | None, format: str | None, frame: tuple[str, ...], quiet
                                     values=numbers or False, **options)
         for still in stills:
             click.echo(f"{still.path} ({still.width}x{still.height} px, {still.bytes:,} bytes)")
+        if stills:
+            _note_width(options.get("width"), stills[0].width, options.get("scale") or 1)
         return
     with Progress("rendering", hidden) as bar:
         done = animate.render(spec, output, progress=bar.update, values=numbers or False,
@@ -380,6 +382,15 @@ def render(output: str | None, format: str | None, frame: tuple[str, ...], quiet
             done.frames > GIF_SITE_LIMIT):
         click.echo(f"note: {done.frames} frames; some sites (dev.to) refuse GIFs of more than "
                    f"{GIF_SITE_LIMIT} frames: write .webp or .mp4 instead", err=True)
+    _note_width(options.get("width"), done.width, options.get("scale") or 1)
+
+
+def _note_width(asked: int | None, drawn: int, scale: int) -> None:
+    """Say on stderr when frames are wider than ``--width`` asked: the narrowest the layer
+    allows (its grids and texts need that much)."""
+    if asked is not None and drawn > asked * scale:
+        click.echo(f"note: frames are {drawn} px wide, more than --width {asked}: the "
+                   f"narrowest this layer's grids and texts allow", err=True)
 
 
 @cli.command(name="tensors")

@@ -150,14 +150,6 @@ class Step:
         return cell
 
 
-def step_count(layer: WindowLayer, channels: Channels | None = None) -> int:
-    """The steps of ``layer``'s animation: of the shown output ``channels`` (default all),
-    ``(output channels within a group) * output positions``."""
-    if channels is None:
-        return layer.n_steps
-    return len(channels.in_group(layer)) * math.prod(layer.output_size)
-
-
 class Stepper:
     """Makes the steps of one layer by index, in any order (a step is computed, not
     replayed): :func:`trace` walks it, stills and sped-up frames jump in it."""
@@ -165,19 +157,19 @@ class Stepper:
     def __init__(self, layer: WindowLayer, values: Values | None = None,
                  channels: Channels | None = None) -> None:
         self.layer, self.values = window_layer(layer), values
-        height, width = layer.axes
+        height, width = self.layer.axes
         self.axes = (height, width)
         self.rows = [height.is_input(y) for y in range(height.reach)]
         self.cols = [width.is_input(x) for x in range(width.reach)]
-        self.in_group = (tuple(range(layer.out_per_group)) if channels is None
-                         else channels.in_group(layer))
+        self.in_group = (tuple(range(self.layer.out_per_group)) if channels is None
+                         else channels.in_group(self.layer))
         shown = None if channels is None else set(channels.outputs)
-        og = layer.out_per_group
+        og = self.layer.out_per_group
         # The output channels of each step's channel within its group, group by group.
-        self.outputs_of = {j: tuple((g, g * og + j) for g in range(layer.groups)
+        self.outputs_of = {j: tuple((g, g * og + j) for g in range(self.layer.groups)
                                     if shown is None or g * og + j in shown)
                            for j in self.in_group}
-        self.count = len(self.in_group) * math.prod(layer.output_size)
+        self.count = len(self.in_group) * math.prod(self.layer.output_size)
 
     def position(self, index: int) -> tuple[int, int, int]:
         """Step ``index``'s channel within its group, output row and column."""

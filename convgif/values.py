@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from .arrays import LAYOUTS, Normalize, Size, Source, is_picture, read_array, read_input
+from .arrays import LAYOUTS, Normalize, Size, Source, is_picture, plain, read_array, read_input
 from .engine import (
     avg_pool2d,
     conv1d,
@@ -312,7 +312,7 @@ def values_from_torch(module: Any, layer: WindowLayer, **options: Any) -> Values
     for name, field_name in (("weight", "weights"), ("bias", "bias_values")):
         tensor = getattr(module, name, None)
         if tensor is not None:
-            given[field_name] = tensor.detach().cpu().numpy()
+            given[field_name] = plain(tensor)
     values = values_for(layer, values=True, **given, **options)
     assert values is not None  # values=True asks for them
     return values

@@ -169,7 +169,7 @@ def test_the_python_api_keeps_python_names(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("argv", [
     ["--size", "120", "-s", "4", "--cell-size", "40"],  # too large at 40 px: 10 fits
-    ["--size", "250", "-s", "8", "--cell-size", "10"],  # 5 fits, above the smallest (4)
+    ["--size", "500", "-s", "16", "--cell-size", "10"],  # 8 fits, above the smallest (4)
     ["--size", "60", "-s", "3", "--cell-size", "16", "--scale", "4"],  # 4 fits at scale 4
 ])
 def test_the_canvas_error_advises_a_cell_size_that_is_allowed_and_fits(

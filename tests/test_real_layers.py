@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 import json
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +22,7 @@ from convgif.cli import cli
 from convgif.draw import Painter
 from convgif.draw.images import ImageScene
 from convgif.font import line_height
+from convgif.layers.channels import Channels, channels_for
 from convgif.layout import Grid, ImageGrid
 from convgif.schedule import plan
 
@@ -153,7 +156,7 @@ def test_the_last_frame_shows_the_engines_output_on_the_ramp() -> None:
     painter = Painter.of(layer, {"values": picture_values(layer)})
     assert isinstance(painter.scene, ImageScene)
     last, texts = painter.frame(len(painter.schedule) - 1)
-    assert texts[0] == f"done: all {painter.schedule.count:,} steps"
+    assert texts[0].startswith(f"done: all {painter.schedule.count:,} steps")
     values = painter.values
     assert values is not None
     x, w = values.input[None].astype(float), values.weight.astype(float)
@@ -293,3 +296,82 @@ def test_the_player_page_holds_a_sped_up_animations_texts(tmp_path: Path) -> Non
     assert texts[0][0] == "step 1 of 784: computing output[0, 0, 0]"
     assert texts[-1][0] == "done: all 784 steps"
     assert any(line[0].startswith("steps ") for line in texts)
+
+
+# -- what a review found ------------------------------------------------------------------
+
+
+def test_shown_channels_always_meet_their_group() -> None:
+    grouped = convgif.Conv2d(4, 4, 3, 6, groups=2)
+    assert channels_for(grouped, None, "2") == Channels((2, 3), (2,))  # their outputs
+    with pytest.raises(convgif.OptionError, match="show_out: output channel 0 reads none"):
+        channels_for(grouped, "0,2", "2")
+    pooling = convgif.MaxPool2d(2, 6, 4)
+    with pytest.raises(convgif.OptionError, match="show_out: output channel 1 reads none"):
+        channels_for(pooling, "0,1", "0")
+    assert channels_for(convgif.Conv2d(1, 10, 3, 5), "0:8:2").outputs == (0, 2, 4, 6)
+    painter = Painter.of(grouped, {"show_in": "2", "values": True})
+    assert painter.layout.shown == Channels((2, 3), (2,))
+    assert len(list(painter.frames())) == len(painter.schedule)
+
+
+def test_a_layer_of_thousands_of_channels_is_fitted_without_drawing_them_all() -> None:
+    layer = convgif.layer_from_torch("nn.Conv2d(2048, 512, 1)", 7)
+    lay = Painter.of(layer, {}).layout
+    assert lay.width <= 900 and lay.height <= 1000
+    assert len(lay.inputs) <= 8 and len(lay.outputs) <= 8
+
+
+@pytest.mark.parametrize(("line", "size"), [
+    ("nn.Conv1d(1, 80, 251)", 16000),  # SincNet: a 251-sample window
+    ("nn.Conv2d(3, 1, 64)", 64),  # a window as big as the input
+    ("nn.Conv2d(3, 768, kernel_size=16, stride=16)", 224),  # ViT's patches
+])
+def test_the_magnifier_fits_the_page_whatever_the_window(line: str, size: int) -> None:
+    layer = convgif.layer_from_torch(line, size)
+    lay = Painter.of(layer, {}).layout
+    assert lay.magnifier is not None
+    assert lay.width <= 900 and lay.height <= 1000, (lay.width, lay.height)
+    assert lay.magnifier.box[2] <= lay.width and lay.magnifier.output.box[2] <= lay.width
+    assert all(min(area.box[2] - area.box[0], area.box[3] - area.box[1]) >= 18
+               for area in lay.outputs)  # a tiny output is enlarged, not a dot
+
+
+def test_feature_maps_of_a_photo_use_their_own_scale() -> None:
+    layer = convgif.Conv2d(1, 1, 3, 64, padding=1, bias=False)
+    values = convgif.values_for(layer, input=photo(64, grey=True),
+                                weights=np.array([[[[-0.01, 0, 0.01]] * 3]]))
+    assert values is not None
+    painter = Painter.of(layer, {"values": convgif.Values(**{**values.__dict__,
+                                                              "picture": True})})
+    scene = painter.scene
+    assert isinstance(scene, ImageScene)
+    assert scene.image_scales["input"] == 255
+    assert scene.image_scales["output"] < 10  # not the photo's 255: the edges show
+    heat, _ = scene.feature_maps[0]
+    assert len(np.unique(heat)) > 20
+
+
+def test_several_frames_to_a_pdf_are_its_pages(tmp_path: Path) -> None:
+    if shutil.which("pdfinfo") is None:
+        pytest.skip("pdfinfo (poppler-utils)")
+    done = convgif.stills(convgif.Conv2d(3, 2, 3, 7, stride=2, padding=1, dilation=2),
+                          ["2:4", 1], tmp_path / "steps.pdf")
+    assert len(done) == 1 and done[0].frames == 4
+    info = subprocess.run(["pdfinfo", str(done[0].path)], capture_output=True, text=True,
+                          check=True).stdout
+    assert re.search(r"^Pages:\s+4$", info, re.M)
+
+
+def test_a_width_too_narrow_for_the_layer_is_said(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["render", "--width", "300", "-o", str(tmp_path / "a.gif"),
+                                      "-q"])
+    assert result.exit_code == 0
+    assert "note: frames are 527 px wide, more than --width 300" in result.stderr
+
+
+def test_the_complete_frame_says_only_the_shown_channels_were_computed() -> None:
+    layer = convgif.Conv2d(1, 4, 3, 30)
+    painter = Painter.of(layer, {"show_out": "0:2"})
+    _, texts = painter.frame(len(painter.schedule) - 1)
+    assert texts[0] == "done: all 1,568 steps of the output channels shown"

@@ -3,7 +3,7 @@
 A small layer keeps the frames it has always had: every channel, cells of up to 14
 px, one frame per step. Anything else is fitted to a page (:data:`PAGE_WIDTH`
 wide by default, ``width`` asks for another): first as cells (with their numbers
-when the frames show values, else of at least :data:`MIN_CELL` px) for as many
+when the frames show values, else of at least :data:`MIN_FITTED_CELL` px) for as many
 channels as fit; failing that in the image look (:mod:`convgif.layout.images`),
 grids drawn as images with the step magnified, its numbers seeded when none are
 given (a grid as an image shows values or nothing). Channels the options name are
@@ -32,10 +32,12 @@ from .images import ImageScene
 from .scene import Scene
 
 PAGE_HEIGHT = 1000  # px a screen shows of a frame PAGE_WIDTH wide
-MIN_CELL = 8  # px: the smallest cells with legible lines, in a fitted layout
+MIN_FITTED_CELL = 8  # px: the smallest cells with legible lines, in a fitted layout
 NUMBER_CELL = 30  # px: the smallest cells with numbers in a fitted layout (12 px numbers)
 MAX_SHOWN = 8  # channels of a kind a fitted layout tries to show
 MAX_IMAGES_IN = 4  # input channels stacked as images
+MAX_GRIDS = 2000  # a layout of more grids cannot fit a page: it is not even tried
+MAX_SIDE = 4096  # px: the largest canvas, whatever the options
 KEEP_ZOOM = 0.8  # more output images, as long as they keep this share of one image's zoom
 
 # The scene of each layer kind, and its scene with values.
@@ -93,6 +95,11 @@ class Choice:
         return self._made[key]
 
 
+def grid_count(layer: WindowLayer) -> int:
+    """The grids a layout of every channel draws: inputs, kernels, outputs."""
+    return layer.in_channels + layer.out_channels * (layer.in_per_group + 1)
+
+
 def subsets(layer: WindowLayer, wanted: Channels, outputs_fixed: bool,
             inputs_fixed: bool, max_inputs: int = MAX_SHOWN) -> Iterator[Channels]:
     """Sets of channels to try, the most first: fewer inputs (at least one of each shown
@@ -119,9 +126,9 @@ def subsets(layer: WindowLayer, wanted: Channels, outputs_fixed: bool,
 def _cells(layer: WindowLayer, text: ValueText | None, choice: Choice,
            candidates: list[Channels], page: tuple[int, int]) -> tuple[Layout, Schedule] | None:
     """The first layout of cells that fits ``page``: with numbers when there are values,
-    else cells of 14 down to :data:`MIN_CELL` px."""
+    else cells of 14 down to :data:`MIN_FITTED_CELL` px."""
     sizes = [max(NUMBER_CELL, cell_for_number(text.widest))] if text is not None else list(
-        range(DEFAULT_CELL, MIN_CELL - 1, -2))
+        range(DEFAULT_CELL, MIN_FITTED_CELL - 1, -2))
     for cell in sizes:
         for channels in candidates:
             schedule, status = choice.schedule(channels)
@@ -167,16 +174,23 @@ def choose_scene(layer: WindowLayer, options: RenderOptions, values: Values | No
     scenes = SCENES if values is None else VALUE_SCENES
     choice = Choice(layer, options, values)
     text = None if values is None else value_text(values, options.decimals)
-    if not (chosen_out or chosen_in):  # the frames small layers have always had
+    if not (chosen_out or chosen_in) and grid_count(layer) <= MAX_GRIDS:
+        # The frames small layers have always had; at a cell size asked for, as long as
+        # a canvas holds them.
         schedule, status = choice.schedule(wanted)
         placed = place_layer(layer, options.cell_size, text, None, status)
-        if options.cell_size is not None or fits(placed, page):
+        if fits(placed, page) or (options.cell_size is not None
+                                  and max(placed.width, placed.height) <= MAX_SIDE):
             return scenes[layer.kind](layer, options, values, layout=placed, schedule=schedule)
     candidates = list(subsets(layer, wanted, chosen_out, chosen_in))
-    if options.cell_size is not None:
-        schedule, status = choice.schedule(candidates[0])
-        placed = place_layer(layer, options.cell_size, text, candidates[0], status)
-        return scenes[layer.kind](layer, options, values, layout=placed, schedule=schedule)
+    if options.cell_size is not None:  # that cell size, with the channels that fit
+        placed_all = [(place_layer(layer, options.cell_size, text, channels,
+                                   choice.schedule(channels)[1]), channels)
+                      for channels in candidates]
+        placed, channels = next((item for item in placed_all if fits(item[0], page)),
+                                placed_all[-1])
+        return scenes[layer.kind](layer, options, values, layout=placed,
+                                  schedule=choice.schedule(channels)[0])
     cells = _cells(layer, text, choice, candidates, page)
     if cells is not None:
         return scenes[layer.kind](layer, options, values, layout=cells[0], schedule=cells[1])

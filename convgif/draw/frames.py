@@ -24,13 +24,11 @@ from ..trace import Step
 from ..values import NAMES as VALUE_NAMES
 from ..values import Values, values_for
 from .canvas import Canvas
-from .choose import SCENES, VALUE_SCENES, choose_scene
+from .choose import MAX_SIDE, SCENES, VALUE_SCENES, choose_scene
 from .scene import Scene
 
-# Makes a blank canvas: (width, height, background index, palette) -> Canvas.
-CanvasMaker = Callable[[int, int, int, Palette], Canvas]
-
-MAX_SIDE = 4096
+# Makes a blank canvas: (width, height, background index) -> Canvas.
+CanvasMaker = Callable[[int, int, int], Canvas]
 
 
 class Painter:
@@ -65,7 +63,7 @@ class Painter:
            canvas: CanvasMaker | None = None) -> Painter:
         """A painter from keyword options: :class:`RenderOptions` and
         :class:`~convgif.values.ValueOptions` fields, checked before any drawing.
-        ``canvas(width, height, background, palette)`` makes the blank canvas frames are
+        ``canvas(width, height, background)`` makes the blank canvas frames are
         drawn on (default: raster, arrays of palette indices)."""
         unknown = sorted(set(options) - set(RENDER_NAMES) - set(VALUE_NAMES))
         if unknown:
@@ -78,7 +76,7 @@ class Painter:
         value_options = {k: v for k, v in options.items() if k in VALUE_NAMES}
         scene = choose_scene(layer, settings, values, value_options)
         blank = None if canvas is None else canvas(
-            scene.layout.width, scene.layout.height, scene.colour["background"], scene.palette)
+            scene.layout.width, scene.layout.height, scene.colour["background"])
         return cls(layer, settings, values, scene, blank)
 
     def frames(self) -> Iterator[np.ndarray]:
@@ -147,9 +145,8 @@ def check_height(layer: WindowLayer, options: RenderOptions, values: Values | No
 
 
 def _fits(layer: WindowLayer, options: RenderOptions, values: Values | None) -> bool:
-    """Whether the canvas of ``layer`` with ``options`` (a cell size given) fits."""
-    if _too_tall(layer, options) is not None:
-        return False
+    """Whether the canvas of ``layer`` with ``options`` (a cell size given) fits, with
+    the channels the chooser shows at that size."""
     layout = choose_scene(layer, options, values, {}).layout
     return max(layout.width, layout.height) <= MAX_SIDE
 

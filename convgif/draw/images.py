@@ -73,6 +73,9 @@ def photo_pixels(padded: np.ndarray, cell: np.ndarray) -> np.ndarray:
     return np.clip(np.moveaxis(rgb, 0, 2), 0, 255)
 
 
+TAP_CELL = 16  # px: smaller magnified cells show their tint, not a border for each tap
+
+
 class ImageScene(Conv2dValueScene):
     """Frames of a layer in the image look (:mod:`convgif.layout.images`)."""
 
@@ -122,12 +125,14 @@ class ImageScene(Conv2dValueScene):
     @cached_property
     def image_scales(self) -> dict[str, float]:
         """The value at the end of each image ramp: 255 for a photo's pixels (its own
-        brightness: dark stays dark), else the 99th percentile of the magnitudes (a few
-        extreme cells do not wash a feature map out; beyond it the ramp saturates)."""
+        brightness: dark stays dark), else (feature maps, other inputs) the 99th
+        percentile of the magnitudes (a few extreme cells do not wash a map out; beyond
+        it the ramp saturates)."""
         scales = {}
         for name, array in (("input", self.numbers.input), ("output", self.numbers.output)):
             finite = np.abs(array[np.isfinite(array)])
-            photo = self.numbers.picture and finite.size and finite.max() <= 255
+            photo = (name == "input" and self.numbers.picture and finite.size
+                     and finite.max() <= 255)
             scale = 255.0 if photo else float(np.percentile(finite, 99)) if finite.size else 0
             scales[name] = scale or self.shading[name][1]
         return scales
@@ -318,9 +323,9 @@ class ImageScene(Conv2dValueScene):
                     self._cell(frame, window, row, col, float(value), in_ramp, in_scale,
                                None if kind == "cell" else c[kind])
             frame.grid_lines(window, window.box, c["grid"])
-            for tap in step.taps:
+            for tap in step.taps if window.cell >= TAP_CELL else ():
                 frame.border(window.cell_box(tap.row - top, tap.col - left),
-                       c["tap_padding"] if tap.padding else c["tap"], mark)
+                             c["tap_padding"] if tap.padding else c["tap"], mark)
             if "chosen" in c:
                 tap = self.picked(step, out)
                 frame.border(window.cell_box(tap.row - top, tap.col - left), c["chosen"], mark)

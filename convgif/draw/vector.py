@@ -102,16 +102,14 @@ def meets(a: Box, b: Box) -> bool:
 class VectorCanvas(Canvas):
     """A canvas that records shapes (see the module's doc); ``shapes`` in drawing order."""
 
-    def __init__(self, width: int, height: int, palette: Palette,
-                 shapes: list[Shape] | None = None) -> None:
-        self.width, self.height, self.palette = width, height, palette
+    def __init__(self, width: int, height: int, shapes: list[Shape] | None = None) -> None:
+        self.width, self.height = width, height
         self.shapes: list[Shape] = [] if shapes is None else shapes
 
     @classmethod
-    def blank(cls, width: int, height: int, background: int, palette: Palette
-              ) -> VectorCanvas:
+    def blank(cls, width: int, height: int, background: int) -> VectorCanvas:
         """A canvas filled with ``background``."""
-        return cls(width, height, palette, [Rect((0, 0, width, height), background)])
+        return cls(width, height, [Rect((0, 0, width, height), background)])
 
     def _cut(self, box: Box) -> Box | None:
         """``box`` within the canvas, None when nothing of it is."""
@@ -196,4 +194,4 @@ class VectorCanvas(Canvas):
 
     def copy(self) -> VectorCanvas:
         """A canvas with the same shapes so far."""
-        return VectorCanvas(self.width, self.height, self.palette, list(self.shapes))
+        return VectorCanvas(self.width, self.height, list(self.shapes))

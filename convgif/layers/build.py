@@ -107,10 +107,16 @@ def _words(names: list[str]) -> str:
 
 
 def _near_miss(word: str, choices: list[str]) -> str | None:
-    """The choice ``word`` was probably meant to be (another case, a typo), or None."""
+    """The choice ``word`` was probably meant to be (another case, a typo), or None; a
+    word that differs only in its digits (``Conv3d``, ``MaxPool1d``) is another layer,
+    not a typo."""
     folded = {choice.lower(): choice for choice in choices}
-    return folded.get(word.lower()) or next(iter(difflib.get_close_matches(
+    close = folded.get(word.lower()) or next(iter(difflib.get_close_matches(
         word, choices, n=1, cutoff=0.75)), None)
+    if close is not None and re.sub(r"\D", "", close) != re.sub(r"\D", "", word) and (
+            re.sub(r"\d", "", close).lower() == re.sub(r"\d", "", word).lower()):
+        return None
+    return close
 
 
 def _torch_class(name: str) -> type[WindowLayer]:
@@ -201,9 +207,8 @@ def parse_torch(text: str) -> TorchLine:
                             + (f": did you mean {close}?" if close else ""))
         if keyword.arg in arguments:
             raise SpecError(f"torch: {keyword.arg} is given twice")
-        value = _literal(keyword.value, keyword.arg)
-        if keyword.arg not in IGNORED:
-            arguments[keyword.arg] = value
+        if keyword.arg not in IGNORED:  # dtype=torch.float16, device=device: not read
+            arguments[keyword.arg] = _literal(keyword.value, keyword.arg)
     assumed: tuple[str, ...] = ()
     if printout or bare:
         defaults = inspect.signature(cls).parameters

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from .base import WindowLayer
 from .errors import OptionError
 
-_SLICE = re.compile(r"^(\d*):(\d*)$")
+_SLICE = re.compile(r"^(\d*):(\d*)(?::(\d*))?$")
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,11 @@ class Channels:
         these (all groups advance together)."""
         return tuple(sorted({channel % layer.out_per_group for channel in self.outputs}))
 
+    def depth(self, layer: WindowLayer) -> int:
+        """The most input channels shown in one shown group (a kernel's shown depth)."""
+        return max(sum(1 for c in self.inputs if c // layer.in_per_group == group)
+                   for group in self.groups(layer))
+
     def hidden_outputs(self, layer: WindowLayer) -> int:
         """Output channels not shown."""
         return layer.out_channels - len(self.outputs)
@@ -65,9 +70,10 @@ def parse_channels(text: str | Iterable[int], count: int, name: str) -> tuple[in
             if match is not None:
                 start = int(match[1]) if match[1] else 0
                 stop = int(match[2]) if match[2] else count
-                if not start < stop <= count:
+                step = int(match[3]) if match[3] else 1
+                if not start < stop <= count or step < 1:
                     raise OptionError(rule)
-                picked += range(start, stop)
+                picked += range(start, stop, step)
             elif part.isascii() and part.isdigit():
                 picked.append(int(part))
             else:
@@ -87,18 +93,34 @@ def parse_channels(text: str | Iterable[int], count: int, name: str) -> tuple[in
 def channels_for(layer: WindowLayer, outputs: str | Sequence[int] | None = None,
                  inputs: str | Sequence[int] | None = None) -> Channels:
     """The channels shown of ``layer``: ``outputs`` and ``inputs`` as users write them
-    (:func:`parse_channels`), None for all. Input channels that feed no shown output
-    channel (another group's) are refused, naming both options."""
-    shown_out = (tuple(range(layer.out_channels)) if outputs is None
-                 else parse_channels(outputs, layer.out_channels, "show_out"))
-    groups = {channel // layer.out_per_group for channel in shown_out}
-    feeding = tuple(c for c in range(layer.in_channels) if c // layer.in_per_group in groups)
-    if inputs is None:
-        return Channels(shown_out, feeding)
-    shown_in = parse_channels(inputs, layer.in_channels, "show_in")
-    stray = [c for c in shown_in if c not in feeding]
+    (:func:`parse_channels`), None for all. Given inputs alone, the outputs are those of
+    their groups. Every shown channel must meet another of its group: an input channel
+    that feeds no shown output channel, or an output channel none of whose inputs is
+    shown, is refused, naming both options."""
+    cg, og = layer.in_per_group, layer.out_per_group
+    shown_in = None if inputs is None else parse_channels(inputs, layer.in_channels, "show_in")
+    if outputs is not None:
+        shown_out = parse_channels(outputs, layer.out_channels, "show_out")
+    elif shown_in is not None:  # the outputs the inputs feed
+        fed = {channel // cg for channel in shown_in}
+        shown_out = tuple(c for c in range(layer.out_channels) if c // og in fed)
+    else:
+        shown_out = tuple(range(layer.out_channels))
+    groups = {channel // og for channel in shown_out}
+    if shown_in is None:
+        return Channels(shown_out, tuple(c for c in range(layer.in_channels)
+                                         if c // cg in groups))
+    stray = [c for c in shown_in if c // cg not in groups]
     if stray:
         raise OptionError(f"show_in: input channel {stray[0]} feeds none of the output "
                           f"channels shown (groups={layer.groups}): add its group's output "
                           f"channels to show_out, or leave it out")
+    fed = {channel // cg for channel in shown_in}
+    unfed = [c for c in shown_out if c // og not in fed]
+    if unfed:
+        group = unfed[0] // og
+        raise OptionError(f"show_out: output channel {unfed[0]} reads none of the input "
+                          f"channels shown (groups={layer.groups}): add one of input "
+                          f"channels {group * cg}-{(group + 1) * cg - 1} to show_in, or "
+                          f"leave it out")
     return Channels(shown_out, shown_in)

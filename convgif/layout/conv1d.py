@@ -12,6 +12,7 @@ from __future__ import annotations
 from ..font import line_height, text_width
 from ..layers import WindowLayer
 from ..layers.channels import Channels
+from . import images
 from .conv2d import below, hidden_notes, text_need
 from .magnifier import number_size_of, place_magnifier
 from .parts import (
@@ -34,8 +35,7 @@ def width_of(layer: WindowLayer, cell: int, channels: Channels | None = None) ->
     _, length = layer.axes
     shown = channels if channels is not None else Channels.every(layer)
     rows = max(length.reach, layer.output_size[1]) * cell + 1
-    depth = max(sum(1 for c in shown.inputs if c // layer.in_per_group == group)
-                for group in shown.groups(layer))
+    depth = shown.depth(layer)
     bank = depth * (length.kernel * cell + 1) + (depth - 1) * cell
     return max(rows, bank)
 
@@ -123,15 +123,14 @@ def place_image(layer: WindowLayer, text: ValueText, channels: Channels, status:
     """Place a Conv1d layer's frames in the image look: each shown input and output channel
     a strip as wide as the page (its cells as pixels, or several to a pixel), then the
     magnifier and the text slots. ``colour`` does not apply to a 1D input."""
-    size = 12
+    size, margin = images.SIZE, images.MARGIN
     lh = line_height(size)
-    margin = 16
     content_w = page[0] - 2 * margin
     _, length = layer.axes
     notes = hidden_notes(layer, channels)
-    depth = max(sum(1 for c in channels.inputs if c // layer.in_per_group == group)
-                for group in channels.groups(layer))
-    content = max(content_w, text_need(layer, text, size, status),
+    depth, room = channels.depth(layer), int(page[1] * images.MAGNIFIER_SHARE)
+    probe, _, _ = place_magnifier(layer, text, depth, 0, 0, content_w, size, room)
+    content = max(content_w, probe.box[2], text_need(layer, text, size, status),
                   *(text_width(t, size) for t in notes))
     texts: list[Text] = []
     y = margin
@@ -158,7 +157,7 @@ def place_image(layer: WindowLayer, text: ValueText, channels: Channels, status:
     outputs = strips(f"output {layer.output_shape}", channels.outputs,
                      layer.output_size[1], STRIP_OUT, notes[2])
     magnifier, mag_texts, mag_h = place_magnifier(layer, text, depth, margin, y, content,
-                                                  size)
+                                                  size, room)
     texts += mag_texts
     swatches, slots, height = below(layer, text, 14, margin, content, y + mag_h, texts,
                                     len(channels.groups(layer)))

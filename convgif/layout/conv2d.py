@@ -9,6 +9,8 @@ formula line (none in plain frames), legend and caption.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from ..font import line_height, text_width
 from ..layers import WindowLayer
 from ..layers.channels import Channels
@@ -102,9 +104,9 @@ def hidden_notes(layer: WindowLayer, shown: Channels) -> tuple[str, str, str]:
     """The notes under the input, kernel and output columns naming what is not shown
     (empty where everything is)."""
     hidden_in, hidden_out = shown.hidden_inputs(layer), shown.hidden_outputs(layer)
+    ins = Counter(i // layer.in_per_group for i in shown.inputs)
     kernels = (layer.out_channels * layer.in_per_group
-               - sum(1 for o in shown.outputs for i in shown.inputs
-                     if i // layer.in_per_group == o // layer.out_per_group))
+               - sum(ins[o // layer.out_per_group] for o in shown.outputs))
     return (more(hidden_in, "input channel") if hidden_in else "",
             more(kernels, "kernel") if kernels and layer.weight_shape is not None else "",
             more(hidden_out, "output channel") if hidden_out else "")

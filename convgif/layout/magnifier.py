@@ -15,7 +15,7 @@ from ..layers import WindowLayer
 from .parts import Grid, Magnifier, Text, ValueText, cell_for_number, more
 
 GAP = 16  # px between columns
-MIN_CELL = 8  # the magnifier's cells shrink to this (numbers go) for huge footprints
+MIN_MAGNIFIED_CELL = 2  # the magnifier's cells shrink to this (numbers go) for huge footprints
 ROOM = 6  # px more than a number needs: the borders that mark taps stay clear of it
 NUMBER_SIZE = 12  # the text size of the magnifier's numbers
 HEADING = "magnified: the window each input channel gives the kernel"
@@ -23,10 +23,12 @@ POOL_HEADING = "magnified: the window, and what the layer takes of it"
 
 
 def place_magnifier(layer: WindowLayer, text: ValueText, depth: int, x: int, y: int,
-                    width: int, size: int) -> tuple[Magnifier, list[Text], int]:
-    """The magnifier of ``layer`` at (x, y) within ``width`` px, for a group of ``depth``
-    shown input channels (as many columns as fit), with text of ``size``: the panel,
-    its static texts and its height."""
+                    width: int, size: int, height: int | None = None
+                    ) -> tuple[Magnifier, list[Text], int]:
+    """The magnifier of ``layer`` at (x, y) within ``width`` px and ``height`` px (None:
+    no limit), for a group of ``depth`` shown input channels (as many columns as fit),
+    with text of ``size``: the panel, its static texts and its height. Cells shrink
+    (their numbers go) to fit a big footprint."""
     lh = line_height(size)
     operation = getattr(layer, "operation", None)
     (fh, fw), (kh, kw) = layer.footprint, (axis.kernel for axis in layer.axes)
@@ -48,12 +50,17 @@ def place_magnifier(layer: WindowLayer, text: ValueText, depth: int, x: int, y: 
         return (operation_side(cell) + GAP if operation is not None else 0) + max(
             out_cell, text_width(out_label, size)) + GAP
 
-    while cell > MIN_CELL and label_w + column(cell) + tail(cell) > width:
+    def tall(cell: int) -> int:  # the panel's height
+        rows = fh * cell + 1 + (10 + kh * cell + 1 if operation is None else 0)
+        return 2 * lh + 6 + max(rows, out_cell + lh + 2)
+
+    while cell > MIN_MAGNIFIED_CELL and (label_w + column(cell) + tail(cell) > width or (
+            height is not None and tall(cell) > height)):
         cell -= 1
     columns = max(1, min(depth, (width - label_w - tail(cell) + GAP) // (column(cell) + GAP)))
     heading = HEADING if operation is None else POOL_HEADING
-    if columns < depth:
-        heading += f" ({more(depth - columns, 'input channel')}, in the sum)"
+    if columns < layer.in_per_group and operation is None:  # the sum has them all
+        heading += f" ({more(layer.in_per_group - columns, 'input channel')}, in the sum)"
     texts = [Text(heading, x, y, size, "muted")]
     label_y = y + lh + 4
     top = label_y + lh + 2
@@ -82,7 +89,7 @@ def place_magnifier(layer: WindowLayer, text: ValueText, depth: int, x: int, y: 
     output = Grid(right, middle - out_cell // 2, 1, 1, out_cell)
     texts.append(Text(out_label, right, middle - out_cell // 2 - lh - 2, size, "text"))
     panel = (x, y, max(right + text_width(out_label, size), output.box[2]), bottom)
-    return (Magnifier(tuple(windows), tuple(kernels), output, tuple(range(columns)), box, panel,
+    return (Magnifier(tuple(windows), tuple(kernels), output, box, panel,
                       tuple(spots)), texts, bottom - y)
 
 

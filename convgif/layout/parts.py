@@ -9,8 +9,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
 from ..font import line_height, text_width
 from ..layers import Layer, WindowLayer
 from ..layers.channels import Channels
@@ -58,13 +56,6 @@ class Grid:
                     self.line * scale)
 
 
-def _edges(cells: int, pixels: int) -> np.ndarray:
-    """Where each of ``cells`` cells starts along ``pixels`` px (and where the last ends):
-    pixel p shows cell ``p * cells // pixels``, so cell c starts at ``ceil(c * pixels /
-    cells)``."""
-    return -(-np.arange(cells + 1) * pixels // cells)
-
-
 @dataclass(frozen=True)
 class ImageGrid:
     """A rows x cols grid drawn as an image, ``width`` x ``height`` px at (x, y): no grid
@@ -110,12 +101,6 @@ class ImageGrid:
             end = start + 1
         return min(start, pixels - 1), min(end, pixels)
 
-    def pixel_edges(self) -> tuple[np.ndarray, np.ndarray]:
-        """Where each cell row and column starts in px from the image's corner (and
-        where the last ends): cell r spans rows ``[e[r], e[r+1])`` (empty when the image
-        is smaller than the grid: then a pixel holds several cells)."""
-        return _edges(self.rows, self.height), _edges(self.cols, self.width)
-
     def scaled(self, scale: int) -> ImageGrid:
         """The image drawn ``scale`` times larger."""
         return ImageGrid(self.x * scale, self.y * scale, self.rows, self.cols,
@@ -131,15 +116,14 @@ class Magnifier:
     window the kernel reads in each magnified input channel, as cells with numbers,
     each channel's kernel slice, and the output cell with its value.
 
-    ``offsets`` are the magnified input channels' indices within their group (the
-    current output channel's group); ``kernels`` is empty for pooling, whose
-    operation is drawn in ``operation`` instead.
+    The columns show the first shown input channels of the current output channel's
+    group; ``kernels`` is empty for pooling, whose operation is drawn in ``operation``
+    instead.
     """
 
     windows: tuple[Grid, ...]
     kernels: tuple[Grid, ...]
     output: Grid
-    offsets: tuple[int, ...]
     operation: Grid | None
     box: Box
     labels: tuple[tuple[int, int], ...]  # where each column's channel is named, per step
@@ -148,7 +132,7 @@ class Magnifier:
         """The panel drawn ``scale`` times larger."""
         return Magnifier(tuple(g.scaled(scale) for g in self.windows),
                          tuple(g.scaled(scale) for g in self.kernels),
-                         self.output.scaled(scale), self.offsets,
+                         self.output.scaled(scale),
                          None if self.operation is None else self.operation.scaled(scale),
                          scaled_box(self.box, scale),
                          tuple((x * scale, y * scale) for x, y in self.labels))
@@ -305,7 +289,7 @@ def _cells(outputs: Sequence[OutputCell]) -> str:
     """``output[0, 1, 2], output[1, 1, 2] and 3 more groups``."""
     cells = [f"output[{o.channel}, {o.row}, {o.col}]" for o in outputs[:3]]
     more = len(outputs) - len(cells)
-    return ", ".join(cells) + (f" and {more} more groups" if more else "")
+    return ", ".join(cells) + (f" and {more} more group{'s' * (more != 1)}" if more else "")
 
 
 def channel_list(kind: str, channels: Sequence[int]) -> str:
@@ -327,7 +311,7 @@ def status_text(layer: Layer, index: int, outputs: Sequence[OutputCell],
     """The status line of step ``index``, which computes ``outputs`` (one cell per group),
     of ``count`` steps (default the layer's)."""
     count = layer.n_steps if count is None else count
-    return f"step {index + 1} of {count}: computing {_cells(outputs)}"
+    return f"step {index + 1:,} of {count:,}: computing {_cells(outputs)}"
 
 
 def frame_status(layer: Layer, schedule: Schedule, frame: Frame,
@@ -341,9 +325,10 @@ def frame_status(layer: Layer, schedule: Schedule, frame: Frame,
         return status_text(layer, frame.last, outputs, count)
     if not frame.marks:
         first, last = schedule.frames[0].start + 1, frame.stop
+        shown = "" if count == layer.n_steps else " of the output channels shown"
         if (first, last) == (1, count):
-            return f"done: all {count:,} steps"
-        return f"done: steps {first:,}-{last:,} of {count:,}"
+            return f"done: all {count:,} steps{shown}"
+        return f"done: steps {first:,}-{last:,} of {count:,}{shown}"
     if frame.size == 1:
         return f"step {frame.last + 1:,} of {count:,}: computing {_cells(outputs)}"
     return (f"steps {frame.start + 1:,}-{frame.stop:,} of {count:,} ({frame.size:,} per "

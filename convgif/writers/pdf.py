@@ -69,7 +69,7 @@ class _Objects:
         if stream is None:
             self._write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
         else:
-            packed = zlib.compress(stream, 9)
+            packed = zlib.compress(stream, 6)
             self._write(b"%d 0 obj\n<< %s /Length %d /Filter /FlateDecode >>\nstream\n"
                         % (number, body, len(packed)) + packed + b"\nendstream\nendobj\n")
         return number
@@ -115,11 +115,12 @@ class _Page:
         self.images: dict[str, int] = {}
 
     def colour(self, index: int, operator: bytes) -> bytes:
-        red, green, blue = (int(v) / 255 for v in self.writer.rgb[index])
-        return b"%s %s %s %s" % (_number(round(red, 4)).encode(), _number(round(green, 4)).encode(),
-                                 _number(round(blue, 4)).encode(), operator)
+        """The operator that sets palette entry ``index`` as the fill (``rg``) or stroke
+        (``RG``) colour."""
+        return self.writer.colour(index, operator)
 
     def draw(self, shapes: list[Shape] | tuple[Shape, ...]) -> None:
+        """Append the shapes' operators to the content, in order; clips nest."""
         for shape in shapes:
             if isinstance(shape, Rect):
                 left, top, right, bottom = shape.box
@@ -184,6 +185,17 @@ class PdfWriter:
         self.kids: list[int] = []
         self.images: dict[str, int] = {}
         self._made: dict[bytes, str] = {}
+        self._colours: dict[tuple[int, bytes], bytes] = {}
+
+    def colour(self, index: int, operator: bytes) -> bytes:
+        """The operator setting palette entry ``index`` as the fill (``rg``) or stroke
+        (``RG``) colour, made once."""
+        key = (index, operator)
+        if key not in self._colours:
+            self._colours[key] = b" ".join(
+                [_number(round(int(v) / 255, 4)).encode() for v in self.rgb[index]]
+                + [operator])
+        return self._colours[key]
 
     def image(self, picture: Picture) -> str:
         """The name of the image XObject of ``picture`` (made once per distinct image)."""

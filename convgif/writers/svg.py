@@ -19,7 +19,7 @@ import numpy as np
 from PIL import Image
 
 from ..draw.vector import Clip, Label, Picture, Rect, Shape, Stroke, Triangle, VectorCanvas
-from ..font import font
+from ..font import font, text_width
 from ..layers import OptionError
 
 if TYPE_CHECKING:
@@ -66,10 +66,12 @@ class _Document:
         self.rgb, self.clips, self.parts = rgb, 0, cast(list[str], [])
 
     def add(self, shapes: tuple[Shape, ...] | list[Shape]) -> None:
+        """Append the elements of ``shapes``, in order."""
         for shape in shapes:
             self.parts.append(self.element(shape))
 
     def element(self, shape: Shape) -> str:
+        """The SVG element of one shape."""
         rgb = self.rgb
         if isinstance(shape, Rect):
             left, top, right, bottom = shape.box
@@ -85,9 +87,13 @@ class _Document:
             points = " ".join(f"{x},{y}" for x, y in shape.points)
             return f'<path d="M{points.replace(" ", " L")} Z" fill="{colour(rgb, shape.colour)}"/>'
         if isinstance(shape, Label):
+            # textLength: a renderer without the embedded font (librsvg) still gives the
+            # text the width Aileron gives it, so it stays clear of its neighbours.
             baseline = shape.y + font(shape.size).getmetrics()[0]
             return (f'<text x="{shape.x}" y="{baseline}" font-size="{shape.size}" '
-                    f'fill="{colour(rgb, shape.colour)}">{html.escape(shape.text)}</text>')
+                    f'textLength="{text_width(shape.text, shape.size)}" '
+                    f'lengthAdjust="spacingAndGlyphs" fill="{colour(rgb, shape.colour)}">'
+                    f'{html.escape(shape.text)}</text>')
         if isinstance(shape, Picture):
             left, top, right, bottom = shape.box
             return (f'<image x="{left}" y="{top}" width="{right - left}" '
@@ -96,6 +102,7 @@ class _Document:
         return self.clip(shape)
 
     def clip(self, shape: Clip) -> str:
+        """A group of shapes clipped to a box (a clip path of its own)."""
         self.clips += 1
         left, top, right, bottom = shape.box
         name = f"c{self.clips}"
