@@ -143,6 +143,9 @@ def read_tensors(path: str | os.PathLike, name: str = "file") -> dict[str, np.nd
     if not path.is_file():
         raise OptionError(f"{name}={str(path)!r} is not a file")
     suffix = path.suffix.lower()
+    if suffix not in TENSOR_SUFFIXES:
+        raise OptionError(f"{name}={str(path)!r} must be a tensor file: "
+                          f"{', '.join(TENSOR_SUFFIXES)}")
     if suffix in TORCH_SUFFIXES:
         return _torch_tensors(path, name)
     if suffix == ".safetensors":

@@ -30,6 +30,7 @@ from .flags import Flag, pair_text
 from .layers import (
     KINDS,
     ConvgifError,
+    OptionError,
     WindowLayer,
     layer_from_torch,
     make_layer,
@@ -198,12 +199,17 @@ def _layer(arguments: dict[str, Any], given: set[str] | None = None) -> WindowLa
             warnings.simplefilter("ignore")  # the note above says it
             return layer_from_torch(line, size, values["in_channels"] if "in_channels" in given
                                     else None, values["output_size"])
-    except ConvgifError as error:  # the line's own argument names, as the user typed them
-        params = click.get_current_context().command.params
-        raise click.UsageError(command_line_words(
-            str(error), params,
-            keep=frozenset(LAYER_FIELDS) - {"in_channels", "input_size", "output_size"}
-        )) from None
+    except ConvgifError as error:
+        raise _line_error(error) from None
+
+
+def _line_error(error: ConvgifError) -> click.UsageError:
+    """An error about a ``--torch`` line, in the line's own argument names (as the user
+    typed them) and the flags that go with it."""
+    params = click.get_current_context().command.params
+    return click.UsageError(command_line_words(
+        str(error), params,
+        keep=frozenset(LAYER_FIELDS) - {"in_channels", "input_size", "output_size"}))
 
 
 def _layer_of_input(arguments: dict[str, Any], values: dict[str, Any]) -> WindowLayer:
@@ -212,14 +218,27 @@ def _layer_of_input(arguments: dict[str, Any], values: dict[str, Any]) -> Window
     given = _given(LAYER_FIELDS)
     if values["input"] is not None:
         line = arguments["torch"]
-        kind = parse_torch(line).kind if line else KINDS[arguments["layer"]]
-        channels = parse_torch(line).arguments.get("in_channels") if line else None
-        if channels is not None and "in_channels" not in given:  # the line's own
+        try:
+            parsed = parse_torch(line) if line else None
+        except ConvgifError as error:
+            raise _line_error(error) from None
+        kind = parsed.kind if parsed is not None else KINDS[arguments["layer"]]
+        channels = parsed.arguments.get("in_channels") if parsed is not None else None
+        from_line = channels is not None and "in_channels" not in given
+        if from_line:  # the line's own
             arguments["in_channels"] = channels
             given.add("in_channels")
-        fitted, values["input"] = fit_input(
-            arguments, given, values["input"], kind.spatial_dims,
-            values.pop("normalize"), values.pop("input_layout"))
+        try:
+            fitted, values["input"] = fit_input(
+                arguments, given, values["input"], kind.spatial_dims,
+                values.pop("normalize"), values.pop("input_layout"))
+        except OptionError as error:
+            if not from_line or "in_channels" not in str(error):
+                raise
+            raise click.UsageError(
+                f"--input does not fit the --torch line's layer, which takes {channels} input "
+                f"channel{'s' * (channels != 1)}: give an input of that many, or change the "
+                f"line") from None
         arguments.update(fitted)
         given |= {"in_channels", "input_size"}
     return _layer(arguments, given)

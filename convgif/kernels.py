@@ -134,13 +134,22 @@ def kernel_names(source: object) -> list[str] | None:
     return [part.strip() for part in source.split(",")]
 
 
+def no_weights(layer: WindowLayer, source: object) -> OptionError:
+    """The error of weights given to a layer without any (pooling)."""
+    shown = (source if isinstance(source, str) else ",".join(source)
+             if isinstance(source, list) and all(isinstance(s, str) for s in source)
+             else "an array")
+    return OptionError(f"weights={shown!r:.60} is given, but a {layer.torch_name} has no "
+                       f"weights")
+
+
 def named_weights(layer: WindowLayer, names: str | list[str]) -> np.ndarray:
     """``layer``'s weight tensor from kernel names (a list, or names separated by
     commas): one name for every output channel, or one per output channel, each
     applied to every input channel of its group as the animation draws it (see the
     module's doc). Raises :class:`OptionError` naming what does not fit."""
     if layer.weight_shape is None:
-        raise OptionError(f"weights are given, but a {layer.torch_name} has none")
+        raise no_weights(layer, names)
     listed = [part.strip() for part in names.split(",")] if isinstance(names, str) \
         else list(names)
     if len(listed) not in (1, layer.out_channels):
@@ -169,5 +178,5 @@ def read_weights(source: Source, layer: WindowLayer) -> np.ndarray:
     if names is not None:
         return named_weights(layer, names)
     if layer.weight_shape is None:
-        raise OptionError(f"weights are given, but a {layer.torch_name} has none")
+        raise no_weights(layer, source)
     return read_array(source, layer.weight_shape, "weights", "weight")

@@ -260,7 +260,9 @@ def values_for(layer: WindowLayer, options: ValueOptions | None = None, **given:
                           f"(read_input(..., size=N) resizes and crops an image)")
     w = seeded_w if settings.weights is None else read_weights(settings.weights, layer)
     if settings.bias_values is not None and not layer.n_bias:
-        raise OptionError("bias_values are given, but the layer has bias=False")
+        shown = settings.bias_values if isinstance(settings.bias_values, str) else "an array"
+        raise OptionError(f"bias_values={shown!r:.60} is given, but the layer has "
+                          f"bias=False")
     b = seeded_b if settings.bias_values is None else read_array(
         settings.bias_values, (layer.n_bias,), "bias_values", "bias")
     output, padded = FORWARD[layer.kind](layer, x, w, b if layer.n_bias else None)

@@ -139,7 +139,7 @@ def test_an_error_names_no_value_the_user_did_not_give(capsys: pytest.CaptureFix
     (["--size", "20", "--max-frames", "100", "--every-step"],
      ["--max-frames 100", "raise --max-frames"], "max_frames"),
     (["--cell-size", "2"], ["--cell-size 2 must be"], "cell_size"),
-    (["--bias-values", "1,0", "--no-bias"], ["--bias-values are given", "--no-bias"],
+    (["--bias-values", "1,0", "--no-bias"], ["--bias-values 1,0 is given", "--no-bias"],
      "bias_values"),
     (["--in-channels", "3", "-g", "2"], ["--groups 2 must divide --in-channels 3"], "groups="),
     (["-p", "2", "--padding-mode", "reflect", "--size", "2"],

@@ -133,7 +133,8 @@ def test_the_command_line_takes_a_name_on_an_image(tmp_path: Path,
     with pytest.raises(SystemExit) as exit_info:
         main(["render", "--weights", "sobel-x", "--layer", "max-pool2d", "-q"])
     assert exit_info.value.code == 2
-    assert "weights are given, but a MaxPool2d has none" in capsys.readouterr().err
+    assert "--weights sobel-x is given, but a MaxPool2d has no weights" in (
+        capsys.readouterr().err)
     with pytest.raises(SystemExit):
         main(["render", "--weights", "sobel", "-q", "-o", str(tmp_path / "x.gif")])
     line = capsys.readouterr().err
