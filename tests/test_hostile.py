@@ -240,7 +240,7 @@ def test_an_unwritable_folder_fails_in_one_line(tmp_path: Path,
 
 # A render of 784 frames: a few seconds, long enough to be interrupted mid-way.
 LONG_RENDER = ["render", "--in-channels", "1", "--out-channels", "1", "--size", "28", "-k",
-               "3", "-p", "1", "-s", "1", "-d", "1", "--max-frames", "1000"]
+               "3", "-p", "1", "-s", "1", "-d", "1", "--max-frames", "1000", "--every-step"]
 
 
 def start(argv: list[str], cwd: Path) -> subprocess.Popen[str]:
