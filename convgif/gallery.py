@@ -135,12 +135,13 @@ def _render_all(sections: Sequence[Section], jobs: int, tick: Callable[[], None]
 
 def source_link(folder: Path) -> str | None:
     """The link from ``folder``'s README to the declaration, ``convgif/gallery_entries.py``:
-    ``../convgif/gallery_entries.py`` in the repository's own ``gallery/`` beside the
-    package's sources; None (the file is named, not linked) for any other folder, where
-    no relative link would stay valid."""
-    package = Path(__file__).resolve().parent
-    if folder.resolve() == package.parent / DEFAULT_FOLDER:
-        return f"../{package.name}/gallery_entries.py"
+    ``../convgif/gallery_entries.py`` when ``folder`` sits beside a source tree holding it
+    (the repository's own ``gallery/``, whether convgif runs from that tree or from an
+    installed copy); None (the file is named, not linked) for any other folder, where no
+    relative link would stay valid."""
+    package = Path(__file__).resolve().parent.name
+    if (folder.resolve().parent / package / "gallery_entries.py").is_file():
+        return f"../{package}/gallery_entries.py"
     return None
 
 

@@ -34,6 +34,10 @@ def test_a_gallery_elsewhere_names_the_declaration_without_a_dead_link(tmp_path:
     assert gallery.source_link(ROOT / "gallery") == "../convgif/gallery_entries.py"
     assert (ROOT / "gallery" / "../convgif/gallery_entries.py").is_file()
     assert gallery.source_link(tmp_path / "new") is None
+    beside = tmp_path / "tree"
+    (beside / "convgif").mkdir(parents=True)
+    (beside / "convgif" / "gallery_entries.py").write_text("")
+    assert gallery.source_link(beside / "gallery") == "../convgif/gallery_entries.py"
     text = gallery.readme(source=None)
     assert "](../convgif" not in text and "`convgif/gallery_entries.py` (in the convgif" in text
 
@@ -80,6 +84,15 @@ def test_gallery_runs_from_a_non_editable_install(installed: Path, tmp_path: Pat
     text = (new / "README.md").read_text(encoding="utf-8")
     assert "](../convgif/gallery_entries.py)" not in text
     assert text.replace(gallery.readme(source=None), "") == ""
+
+
+def test_a_non_editable_install_finds_the_repository_gallery_unchanged(installed: Path,
+                                                                       tmp_path: Path) -> None:
+    """The repository's gallery links its declaration, whichever copy of convgif checks it."""
+    checked = subprocess.run([str(installed / "bin" / "convgif"), "gallery", "--check", "-q",
+                              "--out", str(ROOT / "gallery")],
+                             capture_output=True, text=True, cwd=tmp_path)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
 def test_the_installed_package_declares_its_licence(installed: Path) -> None:
