@@ -16,11 +16,11 @@ from typing import Any
 
 import numpy as np
 import pytest
+from cli_run import run
 from PIL import Image
 
 import convgif
 from convgif.checkpoints import read_tensors, split_source
-from convgif.cli import main
 from convgif.layers import OptionError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,17 +30,6 @@ needs_torch = pytest.mark.skipif(not HAS_TORCH, reason="torch is not installed")
 IMAGENET = (np.array([0.485, 0.456, 0.406], np.float32), np.array([0.229, 0.224, 0.225],
                                                                     np.float32))
 FIRST_CONV = "nn.Conv2d(3, 4, kernel_size=3, padding=1)"
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    """Run the CLI in this process: (exit code, stdout, stderr)."""
-    try:
-        main(argv)
-        code = 0
-    except SystemExit as exit_info:
-        code = int(exit_info.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def cnn() -> Any:

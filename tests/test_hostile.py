@@ -20,28 +20,17 @@ from typing import Any
 
 import numpy as np
 import pytest
+from cli_run import run
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
 import convgif
-from convgif.cli import main
 from convgif.writers.atomic import remove_stale_temps
 
 # HOSTILE_EXAMPLES=800 runs a longer search locally; the suite runs 60.
 HYPOTHESIS = settings(max_examples=int(os.environ.get("HOSTILE_EXAMPLES", "60")),
                       deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    """Run the CLI in this process: (exit code, stdout, stderr)."""
-    try:
-        main(argv)
-        code = 0
-    except SystemExit as exit_info:
-        code = 0 if exit_info.code is None else int(exit_info.code)  # type: ignore[arg-type]
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def assert_one_line_error(code: int, err: str) -> str:

@@ -13,26 +13,15 @@ from typing import Any
 
 import numpy as np
 import pytest
+from cli_run import run
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import convgif
-from convgif.cli import main
 from convgif.layers import SpecError, parse_torch
 
 HAS_TORCH = importlib.util.find_spec("torch") is not None
 needs_torch = pytest.mark.skipif(not HAS_TORCH, reason="torch is not installed")
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    """Run the CLI in this process: (exit code, stdout, stderr)."""
-    try:
-        main(argv)
-        code = 0
-    except SystemExit as exit_info:
-        code = int(exit_info.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 PLAIN = "nn.Conv2d(3, 8, 3, padding=1)"

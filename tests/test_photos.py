@@ -12,26 +12,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from cli_run import run
 from PIL import Image
 
 import convgif
-from convgif.cli import main
 from convgif.layers import OptionError
 
 ROOT = Path(__file__).resolve().parents[1]
 PHOTO = ROOT / "examples" / "inputs" / "grace_hopper.jpg"  # 256x300 (W x H), RGB
 HAS_TORCH = importlib.util.find_spec("torch") is not None
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    """Run the CLI in this process: (exit code, stdout, stderr)."""
-    try:
-        main(argv)
-        code = 0
-    except SystemExit as exit_info:
-        code = int(exit_info.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def cli_input(argv: list[str], capsys: pytest.CaptureFixture[str]) -> np.ndarray:

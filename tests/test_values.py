@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from cli_run import run
 from conv_strategies import layer_args
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -24,7 +25,6 @@ from naive import naive_conv2d, naive_pad, resolve_padding
 from PIL import Image
 
 import convgif
-from convgif.cli import main
 from convgif.draw import Painter
 from convgif.layout.numbers import ROUNDED, formula_forms, formula_text, number_text
 from convgif.options import RenderOptions
@@ -256,16 +256,6 @@ def test_every_colour_of_a_frame_has_a_legend_entry() -> None:
     assert "copied" not in names  # zeros padding copies nothing
     ramps = {s.colour for s in painter.layout.swatches if s.style == "ramp"}
     assert ramps == {"diverging", "sequential"}  # weights/outputs signed, inputs not
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        main(argv)
-        code = 0
-    except SystemExit as exit_info:
-        code = int(exit_info.code or 0)  # type: ignore[arg-type]
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def test_trace_json_with_values_gives_value_bias_terms(capsys: pytest.CaptureFixture[str]
